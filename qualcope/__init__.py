@@ -1,0 +1,3 @@
+"""qualcope: a qualitative coding assistant for case-study interview transcripts."""
+
+__version__ = "0.1.0"

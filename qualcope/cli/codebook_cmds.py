@@ -1,0 +1,120 @@
+"""`qualcope codebook ...`: import, export and show the codebook."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from qualcope.cli.common import common_options, err_console_print, open_project
+
+
+@click.group(
+    epilog="""\b
+Examples:
+  qualcope codebook show
+  qualcope codebook import codebooks/icvc.yaml
+  qualcope codebook export appendix.md
+"""
+)
+def codebook() -> None:
+    """The code tree: show it, import a file into it, export it."""
+
+
+@codebook.command(
+    "import",
+    epilog="""\b
+Examples:
+  qualcope codebook import codebooks/icvc.yaml
+  qualcope codebook import revised.csv --prune
+""",
+)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--prune", is_flag=True, help="Remove codes that are not in the file and have no codings."
+)
+@common_options
+@click.pass_context
+def import_(ctx: click.Context, file: Path, prune: bool) -> None:
+    """Merge a codebook file (.yaml/.yml/.csv) into the project by code path.
+
+    New codes are added and changed fields updated; a code with codings is never deleted.
+    """
+    from qualcope.services import codebook as service
+
+    spec = service.read_codebook_file(file)
+    with open_project(ctx) as project:
+        changes = service.import_codebook(project, spec, source=str(file), prune=prune)
+    shown = [c for c in changes if c.action != "kept" or c.detail]
+    for change in shown:
+        detail = f" ({change.detail})" if change.detail else ""
+        click.echo(f"{change.action:8} {change.path}{detail}")
+    counts = {a: sum(1 for c in changes if c.action == a) for a in ("added", "updated", "deleted")}
+    err_console_print(
+        f"{file}: {counts['added']} added, {counts['updated']} updated, {counts['deleted']} deleted"
+    )
+
+
+@codebook.command(
+    "export",
+    epilog="""\b
+Examples:
+  qualcope codebook export codebooks/mine.yaml
+  qualcope codebook export codes.csv
+  qualcope codebook export appendix.md      (a readable document for a paper)
+""",
+)
+@click.argument("file", type=click.Path(path_type=Path))
+@common_options
+@click.pass_context
+def export(ctx: click.Context, file: Path) -> None:
+    """Write the codebook to FILE (.yaml/.yml, .csv or .md, from the extension)."""
+    from qualcope.services import codebook as service
+
+    with open_project(ctx) as project:
+        spec = service.export_codebook(project, file)
+    n = len(spec.walk())
+    err_console_print(f"wrote {n} codes to {file}")
+
+
+@codebook.command(
+    "show",
+    epilog="""\b
+Examples:
+  qualcope codebook show
+  qualcope --db study.db codebook show
+""",
+)
+@common_options
+@click.pass_context
+def show(ctx: click.Context) -> None:
+    """Print the code tree with shortcuts and coding counts."""
+    from rich.console import Console
+    from rich.text import Text
+    from rich.tree import Tree
+
+    from qualcope.services import codebook as service
+
+    with open_project(ctx) as project:
+        nodes = service.tree(project)
+        title = service.current_spec(project).name
+    root = Tree(Text(title, style="bold"))
+    branches: dict[int | None, Tree] = {None: root}
+    for node in nodes:
+        label = Text()
+        label.append("\u25a0 ", style=node.colour or "")
+        label.append(node.name, style="bold" if node.is_group else "")
+        if node.shortcut:
+            label.append(f" [{node.shortcut}]", style="cyan")
+        if node.coding_count:
+            label.append(f"  {node.coding_count}", style="dim")
+        parent = branches.get(node.parent_id, root)
+        branches[node.id] = parent.add(label)
+    if not nodes:
+        err_console_print("the codebook is empty; add one with `qualcope codebook import FILE`")
+    Console(file=sys.stdout).print(root)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(codebook)

@@ -1,0 +1,154 @@
+"""Shared pieces of the CLI: project options, error handling, output formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from qualcope.errors import QualcopeError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXAMPLES: dict[str, str] = {
+    "main": """\b
+Examples:
+  qualcope demo                       build the demo project and open it
+  qualcope init --codebook codebooks/icvc.yaml
+  qualcope import interviews/ --case "urban mobility planning"
+  qualcope --coder ana               open the coding workspace as coder 'ana'
+""",
+}
+
+
+class QualcopeGroup(click.Group):
+    """A group that turns QualcopeError into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QualcopeError as exc:
+            err_console_print(f"qualcope: error: {exc}")
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err_console_print("qualcope: interrupted; nothing was half-saved")
+            ctx.exit(130)
+
+
+def err_console_print(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _set_obj(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        root = ctx.find_root()
+        root.ensure_object(dict)
+        if value is not None:
+            root.obj[key] = value
+        return value
+
+    return callback
+
+
+def common_options(func: F) -> F:
+    """--db and --coder, accepted before or after the subcommand name."""
+    func = click.option(
+        "--coder",
+        metavar="NAME",
+        expose_value=False,
+        callback=_set_obj("coder"),
+        help="Who is coding (default: $QUALCOPE_CODER, else your login name).",
+    )(func)
+    func = click.option(
+        "--db",
+        metavar="PATH_OR_URL",
+        expose_value=False,
+        callback=_set_obj("db"),
+        help="Project file or SQLAlchemy URL (default: $QUALCOPE_DB, else ./qualcope.db).",
+    )(func)
+    return func
+
+
+def project_location(ctx: click.Context) -> str | None:
+    obj = ctx.find_root().obj or {}
+    return obj.get("db")
+
+
+def coder_name(ctx: click.Context) -> str | None:
+    obj = ctx.find_root().obj or {}
+    return obj.get("coder")
+
+
+@contextmanager
+def open_project(ctx: click.Context) -> Iterator[Any]:
+    """Open the project named by the options (imports the service layer lazily)."""
+    from qualcope.services.project import Project
+
+    project = Project.open(project_location(ctx), coder_name(ctx))
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def run_tui_or_help(ctx: click.Context) -> None:
+    try:
+        from qualcope.tui.launch import launch  # noqa: PLC0415 - Textual loads only here
+    except ModuleNotFoundError:
+        click.echo(ctx.get_help())
+        return
+    with open_project(ctx) as project:
+        launch(project)
+
+
+FORMAT_CHOICE = click.Choice(["table", "csv", "json"])
+
+
+def emit_rows(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, title: str | None = None
+) -> None:
+    """Print rows as a rich table, CSV or JSON (stdout)."""
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [{c: row.get(c) for c in columns} for row in rows],
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+        return
+    if fmt == "csv":
+        from qualcope.interchange.safe_csv import neutralise
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([neutralise(_cell(row.get(c))) for c in columns])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(_cell(row.get(c))) for c in columns))
+    Console(file=sys.stdout, soft_wrap=False).print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)

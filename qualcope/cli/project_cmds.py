@@ -1,0 +1,106 @@
+"""Project commands: init, tui."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualcope.cli.common import (
+    coder_name,
+    common_options,
+    err_console_print,
+    open_project,
+    project_location,
+)
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  qualcope init                                   empty project ./qualcope.db
+  qualcope --db study.db init --codebook codebooks/icvc.yaml
+"""
+)
+@click.option(
+    "--codebook",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A codebook file (.yaml, .yml or .csv) to start with.",
+)
+@common_options
+@click.pass_context
+def init(ctx: click.Context, codebook: Path | None) -> None:
+    """Create a new project (refuses to overwrite an existing file)."""
+    from qualcope.services import codebook as codebook_service
+    from qualcope.services.project import Project
+
+    spec = codebook_service.read_codebook_file(codebook) if codebook else None
+    project = Project.create(project_location(ctx), coder_name(ctx))
+    try:
+        if spec is not None:
+            changes = codebook_service.import_codebook(project, spec, source=str(codebook))
+            added = sum(1 for c in changes if c.action == "added")
+            err_console_print(f"codebook {codebook}: {added} codes")
+        click.echo(f"created project {project.location}")
+    except BaseException:
+        project.close()
+        if project.path is not None:  # nothing half-made is left behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{project.path}{suffix}").unlink(missing_ok=True)
+        raise
+    project.close()
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  qualcope tui
+  qualcope --db study.db --coder ana tui
+"""
+)
+@common_options
+@click.pass_context
+def tui(ctx: click.Context) -> None:
+    """Open the coding workspace (the same as running qualcope with no command)."""
+    from qualcope.tui.launch import launch
+
+    with open_project(ctx) as project:
+        launch(project)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init)
+    group.add_command(tui)
+    group.add_command(demo)
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  qualcope demo                   build ./qualcope.db from the sample corpus and open it
+  qualcope --db demo.db demo --no-tui
+"""
+)
+@click.option("--no-tui", is_flag=True, help="Only build the demo project; do not open it.")
+@common_options
+@click.pass_context
+def demo(ctx: click.Context, no_tui: bool) -> None:
+    """Build the demo project (ICVC codebook, sample corpus, reference coding) and open it."""
+    from qualcope.services.demo import open_or_build_demo
+
+    project, built = open_or_build_demo(project_location(ctx), coder_name(ctx))
+    try:
+        err_console_print(f"{'built' if built else 'opened'} demo project {project.location}")
+        if no_tui:
+            return
+        try:
+            from qualcope.tui.launch import launch
+        except ModuleNotFoundError:
+            from qualcope.cli.codebook_cmds import show
+
+            ctx.invoke(show)
+            return
+        launch(project)
+    finally:
+        project.close()

@@ -1,0 +1,1 @@
+"""The project database: models, engine, open/create/upgrade, migrations."""

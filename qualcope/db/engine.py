@@ -1,0 +1,122 @@
+"""Engine factory: the only place that knows SQLite's special needs.
+
+SQLite connections get WAL, foreign keys, a busy timeout and
+``synchronous=NORMAL``; write transactions begin IMMEDIATE so a second
+writer waits on the busy handler instead of failing half-way through a
+read-then-write (reliability.md C7-5). Other databases (PostgreSQL for
+teams) get a plain engine.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
+
+BUSY_TIMEOUT_MS = 5000
+# 'QCOP' in ASCII: lets us recognise our own SQLite files (PRAGMA application_id).
+APPLICATION_ID = 0x51434F50
+WRITE_OPTION = "qualcope_write"
+
+
+def to_url(location: str | Path) -> URL:
+    """A project location: a SQLAlchemy URL when it contains '://', else a file path."""
+    value = str(location)
+    if "://" in value:
+        return make_url(value)
+    return URL.create("sqlite+pysqlite", database=str(Path(value).expanduser().resolve()))
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL (None for in-memory databases)."""
+    if not is_sqlite(url) or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def make_engine(url: URL, *, echo: bool = False) -> Engine:
+    """Create the engine for a project URL, with SQLite tuned as described above."""
+    if not is_sqlite(url):
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        echo=echo,
+        # One connection per checkout keeps worker threads independent and
+        # releases file handles as soon as a unit of work ends.
+        poolclass=NullPool,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    _install_sqlite_hooks(engine)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Take transaction control away from the driver so BEGIN is ours.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA trusted_schema=OFF")
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()
+        if mode and str(mode[0]).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def write_engine(engine: Engine) -> Engine:
+    """The same engine, flagged so its transactions take the write lock at BEGIN."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def read_application_id(path: Path) -> int | None:
+    """PRAGMA application_id of a SQLite file, or None when it is not SQLite."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return None
+    return int.from_bytes(header[68:72], "big")
+
+
+def stamp_application_id(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+
+
+def backup_sqlite(source: Path, target: Path) -> None:
+    """Copy a live SQLite database with the backup API (never a file copy)."""
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def sqlite_quick_check(engine: Engine) -> str:
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql("PRAGMA quick_check").fetchone()
+    return str(row[0]) if row else "no answer"

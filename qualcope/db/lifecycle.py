@@ -1,0 +1,154 @@
+"""Create, open, upgrade or refuse a project database.
+
+A new project is created through Alembic and stamped; an older SQLite file
+is backed up with the backup API and upgraded when opened; a file written
+by a newer qualcope, or a file that is not a qualcope project, is refused
+with a one-line message (reliability.md C7-11, C7-12, C7-15).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from qualcope import __version__
+from qualcope.db import engine as engines
+from qualcope.errors import NewerProjectError, NotAProjectError, ProjectError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    config = alembic_config()
+    with engines.write_engine(engine).begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def describe(url: URL) -> str:
+    path = engines.sqlite_path(url)
+    return str(path) if path else url.render_as_string(hide_password=True)
+
+
+def create_project(url: URL, *, revision: str = "head") -> Engine:
+    """Create an empty project at url; refuse when one (or any file) is there."""
+    path = engines.sqlite_path(url)
+    if path is not None:
+        if path.is_dir():
+            raise ProjectError("is a directory, not a project file", path=path)
+        if path.exists() and path.stat().st_size > 0:
+            raise ProjectError("a file already exists here; refusing to overwrite it", path=path)
+        if not path.parent.is_dir():
+            raise ProjectError("the folder does not exist", path=path.parent)
+    engine = engines.make_engine(url)
+    if path is None and _has_tables(engine):
+        raise ProjectError(
+            "the database is not empty; refusing to create a project in it", path=describe(url)
+        )
+    try:
+        if path is not None:
+            engines.stamp_application_id(engine)
+        upgrade(engine, revision)
+        from sqlalchemy.orm import Session
+
+        from qualcope.db.models import ProjectInfo  # local: keeps import light for --help
+
+        with Session(engines.write_engine(engine)) as session, session.begin():
+            session.add_all(
+                [
+                    ProjectInfo(key="created_at", value=datetime.now(UTC).isoformat()),
+                    ProjectInfo(key="created_by", value=f"qualcope {__version__}"),
+                ]
+            )
+    except OperationalError as exc:
+        engine.dispose()
+        raise ProjectError(f"cannot create the project: {exc.orig}", path=describe(url)) from exc
+    return engine
+
+
+def open_project(url: URL, *, upgrade_old: bool = True) -> Engine:
+    """Open an existing project, upgrading an older one after a backup."""
+    path = engines.sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path)
+    engine = engines.make_engine(url)
+    try:
+        revision = current_revision(engine)
+        if revision is None or not _has_tables(engine, "codes", "documents"):
+            raise NotAProjectError(
+                "not a qualcope project (no qualcope tables)", path=describe(url)
+            )
+    except DatabaseError as exc:
+        engine.dispose()
+        raise NotAProjectError(f"not a qualcope project ({exc.orig})", path=describe(url)) from exc
+    except NotAProjectError:
+        engine.dispose()
+        raise
+    if revision not in known_revisions():
+        engine.dispose()
+        raise NewerProjectError(
+            f"created by a newer version of qualcope (schema {revision}); "
+            f"this is qualcope {__version__}: upgrade qualcope to open it",
+            path=describe(url),
+        )
+    if revision != head_revision():
+        if not upgrade_old:
+            engine.dispose()
+            raise ProjectError(f"schema {revision} needs an upgrade", path=describe(url))
+        if path is not None:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            engines.backup_sqlite(path, path.with_name(f"{path.name}.{revision}-{stamp}.bak"))
+        upgrade(engine)
+    return engine
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if not path.exists():
+        raise ProjectError("no project here (create one with `qualcope init`)", path=path)
+    if path.is_dir():
+        raise ProjectError("is a directory, not a project file", path=path)
+    if path.stat().st_size == 0:
+        raise NotAProjectError("not a qualcope project (the file is empty)", path=path)
+    app_id = engines.read_application_id(path)
+    if app_id is None:
+        raise NotAProjectError("not a qualcope project (not a SQLite database)", path=path)
+    if app_id != engines.APPLICATION_ID:
+        raise NotAProjectError(
+            "not a qualcope project (a SQLite database of another application)", path=path
+        )
+
+
+def _has_tables(engine: Engine, *names: str) -> bool:
+    tables = set(inspect(engine).get_table_names())
+    if not names:
+        return bool(tables)
+    return all(name in tables for name in names)

@@ -1,0 +1,55 @@
+"""Write files atomically: a temporary file beside the target, fsync, rename (C5-7)."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from qualcope.errors import ExportError
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Yield a binary file; on success it replaces ``path``, on failure nothing changes."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError("the folder does not exist", path=folder)
+    if path.is_dir():
+        raise ExportError("is a directory", path=path)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"cannot write here ({exc.strerror})", path=path) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise ExportError(
+            f"cannot write the file ({reason}); nothing was changed", path=path
+        ) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    with atomic_file(path) as handle:
+        handle.write(text.encode(encoding))
+
+
+def write_with(path: Path, writer: Callable[[BinaryIO], None]) -> None:
+    """Let a library write into the temporary file (openpyxl, matplotlib, python-docx)."""
+    with atomic_file(path) as handle:
+        writer(handle)

@@ -1,0 +1,239 @@
+"""Codebook operations: show the tree, import (merge by path) and export files."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qualcope.db.models import Code
+from qualcope.domain import (
+    PATH_SEPARATOR,
+    CodebookChange,
+    CodebookSpec,
+    CodeNode,
+    CodeSpec,
+    name_key,
+)
+from qualcope.errors import CodebookError
+from qualcope.interchange import atomic
+from qualcope.interchange.codebook_csv import codebook_to_csv, read_codebook_csv
+from qualcope.interchange.codebook_markdown import codebook_to_markdown
+from qualcope.interchange.codebook_yaml import codebook_to_yaml, read_codebook_yaml
+from qualcope.services import codetree
+from qualcope.services.project import Project
+
+READ_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
+WRITE_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".md": "md"}
+FIELDS = ("kind", "definition", "inclusion", "exclusion", "example", "colour", "shortcut")
+
+
+def read_codebook_file(path: Path) -> CodebookSpec:
+    """Read a codebook file, its format chosen by the extension."""
+    fmt = READ_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise CodebookError(
+            f"unknown codebook format {path.suffix or '(no extension)'}; use "
+            f"{', '.join(sorted(READ_FORMATS))}",
+            path=path,
+        )
+    return read_codebook_yaml(path) if fmt == "yaml" else read_codebook_csv(path)
+
+
+def tree(project: Project) -> list[CodeNode]:
+    """Every code, depth-first, with coding counts (all coders, and this coder)."""
+    with project.read() as session:
+        counts = codetree.coding_counts(session)
+        coder_id = _coder_id_or_none(project, session)
+        mine = codetree.coding_counts(session, coder_id) if coder_id is not None else {}
+        return [
+            codetree.to_node(code, path, depth, counts, mine)
+            for code, path, depth in codetree.ordered(codetree.all_codes(session))
+        ]
+
+
+def _coder_id_or_none(project: Project, session: Session) -> int | None:
+    from qualcope.db.models import Coder
+
+    return session.scalar(select(Coder.id).where(Coder.name == project.coder))
+
+
+def current_spec(project: Project, *, name: str | None = None) -> CodebookSpec:
+    """The project's codebook as a file would hold it."""
+    with project.read() as session:
+        codes = codetree.all_codes(session)
+        title = name or _project_info(session, "codebook_name") or "Codebook"
+        description = _project_info(session, "codebook_description") or ""
+    by_parent: dict[int | None, list[Code]] = {}
+    for code in codes:
+        by_parent.setdefault(code.parent_id, []).append(code)
+
+    def build(parent: int | None, depth: int) -> tuple[CodeSpec, ...]:
+        siblings = sorted(by_parent.get(parent, []), key=lambda c: (c.sort_order, c.id))
+        if depth > 60:
+            return ()
+        return tuple(
+            CodeSpec(
+                name=c.name,
+                kind=c.kind,
+                definition=c.definition,
+                inclusion=c.inclusion,
+                exclusion=c.exclusion,
+                example=c.example,
+                colour=c.colour,
+                shortcut=c.shortcut,
+                cues={k: tuple(v) for k, v in sorted((c.cues or {}).items())},
+                guid=c.guid,
+                children=build(c.id, depth + 1),
+            )
+            for c in siblings
+        )
+
+    return CodebookSpec(name=title, description=description, codes=build(None, 0))
+
+
+def _project_info(session: Session, key: str) -> str | None:
+    from qualcope.db.models import ProjectInfo
+
+    row = session.get(ProjectInfo, key)
+    return row.value if row else None
+
+
+def import_codebook(
+    project: Project, spec: CodebookSpec, *, source: str = "", prune: bool = False
+) -> list[CodebookChange]:
+    """Merge a codebook into the project by code path, in one transaction.
+
+    New codes are added, changed fields updated; codes missing from the file
+    are kept (``prune`` removes those without codings). Returns the changes.
+    """
+    from qualcope.db.models import ProjectInfo
+
+    changes: list[CodebookChange] = []
+    with project.write(f"import codebook {source or spec.name}") as session:
+        existing = {path: code for code, path, _ in codetree.ordered(codetree.all_codes(session))}
+        by_key = {_path_key(path): code for path, code in existing.items()}
+        seen: set[int] = set()
+        for index, (path, item) in enumerate(spec.walk()):
+            parent_path = path.rsplit(PATH_SEPARATOR, 1)[0] if PATH_SEPARATOR in path else None
+            code = by_key.get(_path_key(path))
+            if code is None:
+                parent = by_key.get(_path_key(parent_path)) if parent_path else None
+                code = Code(
+                    parent_id=parent.id if parent else None,
+                    name=item.name,
+                    name_key=name_key(item.name),
+                    cues=_cues(item),
+                    sort_order=index,
+                    **{
+                        f: getattr(item, f) or ("" if f not in ("colour", "shortcut") else None)
+                        for f in FIELDS
+                    },
+                )
+                if item.guid:
+                    code.guid = item.guid
+                session.add(code)
+                session.flush()
+                by_key[_path_key(path)] = code
+                changes.append(CodebookChange("added", path))
+            else:
+                diff = _update(code, item, index)
+                if diff:
+                    changes.append(CodebookChange("updated", path, ", ".join(diff)))
+            seen.add(code.id)
+        leftovers = [(path, code) for path, code in existing.items() if code.id not in seen]
+        counts = codetree.coding_counts(session)
+        for path, code in sorted(leftovers, key=lambda pc: -pc[0].count(PATH_SEPARATOR)):
+            has_children = session.scalar(
+                select(func.count()).select_from(Code).where(Code.parent_id == code.id)
+            )
+            if prune and not counts.get(code.id) and not has_children:
+                session.delete(code)
+                session.flush()
+                changes.append(CodebookChange("deleted", path, "not in the file, no codings"))
+            else:
+                why = f"{counts.get(code.id, 0)} codings" if counts.get(code.id) else "kept"
+                changes.append(CodebookChange("kept", path, f"not in the file ({why})"))
+        _check_shortcuts(session)
+        for key, value in (
+            ("codebook_name", spec.name),
+            ("codebook_description", spec.description),
+        ):
+            row = session.get(ProjectInfo, key)
+            if row is None:
+                session.add(ProjectInfo(key=key, value=value))
+            elif value and row.value != value:
+                row.value = value
+    return changes
+
+
+def _path_key(path: str | None) -> str:
+    return PATH_SEPARATOR.join(name_key(part) for part in (path or "").split(PATH_SEPARATOR))
+
+
+def _cues(item: CodeSpec) -> dict[str, list[str]]:
+    return {lang: list(phrases) for lang, phrases in sorted(item.cues.items())}
+
+
+def _update(code: Code, item: CodeSpec, index: int) -> list[str]:
+    diff: list[str] = []
+    for field in FIELDS:
+        new = getattr(item, field)
+        if field in ("colour", "shortcut"):
+            new = new or None
+        else:
+            new = new or ("code" if field == "kind" else "")
+        if getattr(code, field) != new:
+            setattr(code, field, new)
+            diff.append(field)
+    if code.name != item.name:  # same key, different spelling or case
+        code.name = item.name
+        diff.append("name")
+    if (code.cues or {}) != _cues(item):
+        code.cues = _cues(item)
+        diff.append("cues")
+    if code.sort_order != index:
+        code.sort_order = index
+    return diff
+
+
+def _check_shortcuts(session: Session) -> None:
+    session.flush()
+    dupes = session.execute(
+        select(Code.shortcut, func.count())
+        .where(Code.shortcut.is_not(None))
+        .group_by(Code.shortcut)
+        .having(func.count() > 1)
+    ).first()
+    if dupes is not None:
+        raise CodebookError(f"shortcut {dupes[0]!r} would be used by {dupes[1]} codes")
+
+
+def export_codebook(project: Project, path: Path) -> CodebookSpec:
+    """Write the codebook to a file (format from the extension), atomically."""
+    fmt = WRITE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise CodebookError(
+            f"unknown codebook format {path.suffix or '(no extension)'}; use "
+            f"{', '.join(sorted(WRITE_FORMATS))}",
+            path=path,
+        )
+    spec = current_spec(project)
+    if fmt == "yaml":
+        text = codebook_to_yaml(spec)
+    elif fmt == "csv":
+        text = codebook_to_csv(spec)
+    else:
+        counts = {node.path: node.coding_count for node in tree(project)}
+        text = codebook_to_markdown(spec, counts)
+    atomic.write_text_atomic(path, text)
+    return spec
+
+
+def strip_guids(spec: CodebookSpec) -> CodebookSpec:
+    def strip(code: CodeSpec) -> CodeSpec:
+        return replace(code, guid=None, children=tuple(strip(c) for c in code.children))
+
+    return replace(spec, codes=tuple(strip(c) for c in spec.codes))

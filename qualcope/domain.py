@@ -251,3 +251,25 @@ class ActionSummary:
     action_id: int
     label: str
     kind: str  # 'undo' or 'redo'
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A document with its canonical text, for reading and coding."""
+
+    ref: DocumentRef
+    text: str
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class SegmentSpec:
+    """A segment to store: produced by ingest, stored by the import service."""
+
+    kind: str  # 'turn' or 'sentence'
+    start: int
+    end: int
+    speaker: str | None = None
+    is_interviewer: bool = False
+    turn_index: int = 0
+    meta: dict[str, object] | None = None

@@ -1,0 +1,132 @@
+"""Faults during a user action leave the project exactly as before (reliability.md C7)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, select, text
+
+from qualcope.db.models import Code, Coding
+from qualcope.errors import ConflictError, ProjectError, QualcopeError
+from qualcope.services import codebook, codings
+from qualcope.services.project import Project
+from tests.conftest import ICVC
+from tests.services.test_codebook_service import add_document
+
+
+class InjectedFault(Exception):
+    pass
+
+
+@contextmanager
+def fault_after(engine: Engine, n: int) -> Iterator[None]:
+    """Raise on the n-th SQL statement executed through the engine."""
+    count = {"n": 0}
+
+    def before(*_: Any) -> None:
+        count["n"] += 1
+        if count["n"] == n:
+            raise InjectedFault(f"statement {n}")
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def snapshot(project: Project) -> dict[str, list[tuple[Any, ...]]]:
+    tables = ["codes", "codings", "coding_links", "actions", "events", "project_info", "coders"]
+    with project.engine.connect() as conn:
+        return {t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1"))]
+                for t in tables}
+
+
+def integrity_ok(project: Project) -> None:
+    with project.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_codebook_import_is_all_or_nothing_at_every_statement(project: Project) -> None:
+    spec = codebook.read_codebook_file(ICVC)
+    before = snapshot(project)
+    n = 1
+    while True:
+        try:
+            with fault_after(project.engine, n):
+                codebook.import_codebook(project, spec)
+        except (InjectedFault, QualcopeError):
+            assert snapshot(project) == before, f"partial import after fault at statement {n}"
+            integrity_ok(project)
+            n += 7  # every 7th statement keeps the loop short but spread over the whole import
+            continue
+        break
+    assert n > 20  # the loop really injected faults inside the import
+    assert len(codebook.tree(project)) == len(spec.walk())
+    integrity_ok(project)
+
+
+def test_disk_full_rolls_back_and_the_project_stays_usable(icvc_project: Project) -> None:
+    doc = add_document(icvc_project)
+    code_id = {n.path: n.id for n in codebook.tree(icvc_project)}["Coping strategies/Avoidance"]
+    with icvc_project.engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+
+    @event.listens_for(icvc_project.engine, "connect")
+    def _limit(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
+
+    before = snapshot(icvc_project)
+    with pytest.raises(ProjectError, match="disk full"):
+        codings.add_coding(icvc_project, doc, 0, 10, code_id, memo="x" * 200_000)
+    assert snapshot(icvc_project) == before
+    event.remove(icvc_project.engine, "connect", _limit)
+    codings.add_coding(icvc_project, doc, 0, 10, code_id)
+    integrity_ok(icvc_project)
+
+
+def test_stale_write_by_a_second_coder_is_a_conflict(icvc_project: Project) -> None:
+    """C7-6: two coders edit the same coding; the later stale write is refused."""
+    doc = add_document(icvc_project)
+    code_id = {n.path: n.id for n in codebook.tree(icvc_project)}["Coping strategies/Avoidance"]
+    shown = codings.add_coding(icvc_project, doc, 0, 10, code_id)
+    codings.set_memo(icvc_project, shown.id, "first coder's memo", expected_version=shown.version)
+    with pytest.raises(ConflictError):
+        codings.set_memo(icvc_project, shown.id, "stale memo", expected_version=shown.version)
+    with icvc_project.read() as session:  # coder B's screen shows the code...
+        shown_code = session.get(Code, code_id)
+    assert shown_code is not None
+    with icvc_project.write("A edits") as session:  # ...then coder A changes it
+        fresh = session.get(Code, code_id)
+        assert fresh is not None
+        fresh.definition = "A"
+    with pytest.raises(ConflictError):  # B's edit of the stale row is refused
+        with icvc_project.write("B edits") as session:
+            stale = session.merge(shown_code, load=False)
+            stale.definition = "B"
+    with icvc_project.read() as session:
+        assert session.scalar(select(Code.definition).where(Code.id == code_id)) == "A"
+    assert codings.codings_for_document(icvc_project, doc)[0].memo == "first coder's memo"
+
+
+def test_the_same_coding_twice_is_refused(icvc_project: Project) -> None:
+    doc = add_document(icvc_project)
+    code_id = {n.path: n.id for n in codebook.tree(icvc_project)}["Coping strategies/Avoidance"]
+    codings.add_coding(icvc_project, doc, 0, 10, code_id)
+    with pytest.raises(ConflictError, match="already coded"):
+        codings.add_coding(icvc_project, doc, 0, 10, code_id)
+    with icvc_project.read() as session:
+        assert len(session.scalars(select(Coding)).all()) == 1
+
+
+@pytest.mark.parametrize("start, end", [(-1, 5), (5, 5), (8, 4), (0, 10_000), (11, 15)])
+def test_bad_spans_are_refused(icvc_project: Project, start: int, end: int) -> None:
+    doc = add_document(icvc_project, "Respondent:  \n  we just stopped going.")
+    code_id = {n.path: n.id for n in codebook.tree(icvc_project)}["Coping strategies/Avoidance"]
+    with pytest.raises(QualcopeError):
+        codings.add_coding(icvc_project, doc, start, end, code_id)
+    assert codings.codings_for_document(icvc_project, doc) == []

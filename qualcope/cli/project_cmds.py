@@ -69,7 +69,31 @@ def tui(ctx: click.Context) -> None:
         launch(project)
 
 
+@click.command(
+    epilog="""\b
+Examples:
+  qualcope doctor
+  qualcope --db study.db doctor
+"""
+)
+@common_options
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Check the project: storage integrity, coding spans against the text, the code tree."""
+    from qualcope.services import doctor as service
+
+    with open_project(ctx) as project:
+        problems = service.check(project)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        err_console_print(f"{project.location}: {len(problems)} problem(s) found")
+        ctx.exit(1)
+    err_console_print(f"{project.location}: no problems found")
+
+
 def register(group: click.Group) -> None:
+    group.add_command(doctor)
     group.add_command(init)
     group.add_command(tui)
     group.add_command(demo)

@@ -120,3 +120,17 @@ def sqlite_quick_check(engine: Engine) -> str:
     with engine.connect() as conn:
         row = conn.exec_driver_sql("PRAGMA quick_check").fetchone()
     return str(row[0]) if row else "no answer"
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """Storage-level problems (SQLite integrity and foreign keys); empty when healthy."""
+    if engine.url.get_backend_name() != "sqlite":
+        return []
+    problems: list[str] = []
+    with engine.connect() as conn:
+        result = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+        if result != ["ok"]:
+            problems += [f"integrity: {line}" for line in result[:20]]
+        for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+            problems.append(f"foreign key: {table} row {rowid} points to a missing {parent} row")
+    return problems

@@ -130,3 +130,16 @@ def test_bad_spans_are_refused(icvc_project: Project, start: int, end: int) -> N
     with pytest.raises(QualcopeError):
         codings.add_coding(icvc_project, doc, start, end, code_id)
     assert codings.codings_for_document(icvc_project, doc) == []
+
+
+def test_doctor_finds_a_coding_whose_quote_drifted(icvc_project: Project) -> None:
+    from qualcope.services import doctor
+
+    doc = add_document(icvc_project)
+    code_id = {n.path: n.id for n in codebook.tree(icvc_project)}["Coping strategies/Avoidance"]
+    codings.add_coding(icvc_project, doc, 12, 33, code_id)
+    assert doctor.check(icvc_project) == []
+    with icvc_project.engine.begin() as conn:
+        conn.execute(text("UPDATE documents SET text = 'Respondent: changed'"))
+    problems = doctor.check(icvc_project)
+    assert len(problems) == 1 and "outside its document" in problems[0]

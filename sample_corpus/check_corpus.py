@@ -20,6 +20,7 @@ Checks, and fails with an AssertionError on the first problem:
     expectation code.
 Then prints word/turn counts, rows per code and coping strategies by role.
 """
+
 import collections
 import csv
 import pathlib
@@ -35,24 +36,64 @@ ROLES = ["citizen co-producer", "public servant", "project coordinator"]
 _P = "Expectations/Public values in the process/"
 _O = "Expectations/Public value outcome/"
 CODES = (
-    [_P + v for v in ["Inclusiveness", "Responsiveness", "Efficiency", "Service quality",
-                      "Democratic quality", "Equity", "Accountability"]]
+    [
+        _P + v
+        for v in [
+            "Inclusiveness",
+            "Responsiveness",
+            "Efficiency",
+            "Service quality",
+            "Democratic quality",
+            "Equity",
+            "Accountability",
+        ]
+    ]
     + [_O + v for v in ["Individual value", "Public value"]]
-    + ["Value conflicts/" + v for v in ["Inclusion vs service quality", "Efficiency vs democratic quality",
-                                       "Individual vs public value", "Responsiveness vs accountability",
-                                       "Equity vs efficiency"]]
-    + ["Value conflicts/Sources of conflict/" + v for v in ["Multiple expectations",
-                                                            "Variety of initiatives and roles",
-                                                            "Time pressure", "Interactions"]]
+    + [
+        "Value conflicts/" + v
+        for v in [
+            "Inclusion vs service quality",
+            "Efficiency vs democratic quality",
+            "Individual vs public value",
+            "Responsiveness vs accountability",
+            "Equity vs efficiency",
+        ]
+    ]
+    + [
+        "Value conflicts/Sources of conflict/" + v
+        for v in [
+            "Multiple expectations",
+            "Variety of initiatives and roles",
+            "Time pressure",
+            "Interactions",
+        ]
+    ]
     + ["Coping strategies/" + v for v in ["Avoidance", "Escalation", "Trade-off", "Balancing"]]
-    + ["Effects/Desired effects/" + v for v in ["Better realised public values", "Co-created public value"]]
-    + ["Effects/Undesired effects/" + v for v in ["Failing efficiency", "Failing inclusion",
-                                                  "Failing accountability", "Co-destruction of value"]]
-    + ["Explanatory factors/" + v for v in ["External efficacy (perceived impact)", "Self-efficacy"]]
-    + ["Explanatory factors/Trust/" + v for v in ["Generalised trust", "Trust in government",
-                                                  "Trust in the other actor"]]
-    + ["Explanatory factors/Capacities/" + v for v in ["Individual capacities", "Organisational capacities",
-                                                       "Network capacities"]]
+    + [
+        "Effects/Desired effects/" + v
+        for v in ["Better realised public values", "Co-created public value"]
+    ]
+    + [
+        "Effects/Undesired effects/" + v
+        for v in [
+            "Failing efficiency",
+            "Failing inclusion",
+            "Failing accountability",
+            "Co-destruction of value",
+        ]
+    ]
+    + [
+        "Explanatory factors/" + v
+        for v in ["External efficacy (perceived impact)", "Self-efficacy"]
+    ]
+    + [
+        "Explanatory factors/Trust/" + v
+        for v in ["Generalised trust", "Trust in government", "Trust in the other actor"]
+    ]
+    + [
+        "Explanatory factors/Capacities/" + v
+        for v in ["Individual capacities", "Organisational capacities", "Network capacities"]
+    ]
 )
 CONFLICTS = [c for c in CODES if c.startswith("Value conflicts/") and "/Sources" not in c]
 STRATEGIES = ["Avoidance", "Escalation", "Trade-off", "Balancing"]
@@ -66,7 +107,9 @@ def read_txt(path):
     text = path.read_text(encoding="utf-8")
     units = []
     for para in text.strip("\n").split("\n\n"):
-        assert para.strip() and "\n" not in para, f"{path.name}: empty paragraph or hard wrap: {para[:60]!r}"
+        assert para.strip() and "\n" not in para, (
+            f"{path.name}: empty paragraph or hard wrap: {para[:60]!r}"
+        )
         label, sep, body = para.partition(": ")
         assert sep and label and " " not in label, f"{path.name}: no speaker label: {para[:60]!r}"
         units.append((label, body))
@@ -79,7 +122,9 @@ def read_docx(path):
         if not p.text.strip():
             continue
         first = p.runs[0]
-        assert first.bold and first.text.endswith(":"), f"{path.name}: label run not bold 'X:': {p.text[:60]!r}"
+        assert first.bold and first.text.endswith(":"), (
+            f"{path.name}: label run not bold 'X:': {p.text[:60]!r}"
+        )
         label = first.text[:-1].strip()
         body = "".join(r.text for r in p.runs[1:]).strip()
         units.append((label, body))
@@ -101,7 +146,9 @@ def read_vtt(path):
         g = [int(x) for x in m.groups()]
         start = g[0] * 3600 + g[1] * 60 + g[2] + g[3] / 1000
         end = g[4] * 3600 + g[5] * 60 + g[6] + g[7] / 1000
-        assert start < end and start >= last_end, f"{path.name}: timings not increasing at {lines[0]}"
+        assert start < end and start >= last_end, (
+            f"{path.name}: timings not increasing at {lines[0]}"
+        )
         last_end = end
         assert len(lines) == 2, f"{path.name}: cue text must be one line at {lines[0]}"
         v = VOICE.match(lines[1])
@@ -135,7 +182,9 @@ def main():
         words = sum(len(body.split()) for _, body in units)
         turns = count_turns(units)
         speakers = {s for s, _ in units}
-        assert speakers & INTERVIEWER_LABELS and speakers - INTERVIEWER_LABELS, f"{path.name}: speakers {speakers}"
+        assert speakers & INTERVIEWER_LABELS and speakers - INTERVIEWER_LABELS, (
+            f"{path.name}: speakers {speakers}"
+        )
         assert 20 <= turns <= 40, f"{path.name}: {turns} turns"
         assert words >= 1300, f"{path.name}: only {words} words"
         print(f"{row['file']:36} {row['lang']:4} {turns:5d} {words:6d}")
@@ -169,11 +218,15 @@ def main():
         f = link["file"]
         cop = coded.get((f, link["coping_quote"]), set())
         con = coded.get((f, link["conflict_quote"]), set())
-        assert any(c.startswith("Coping strategies/") for c in cop), f"{f}: link coping quote not coded: {link}"
+        assert any(c.startswith("Coping strategies/") for c in cop), (
+            f"{f}: link coping quote not coded: {link}"
+        )
         assert set(CONFLICTS) & con, f"{f}: link conflict quote not coded as conflict: {link}"
         is_trade = "Coping strategies/Trade-off" in cop
         if is_trade:
-            assert link["favoured_value"] in expectation_codes, f"{f}: trade-off without favoured value: {link}"
+            assert link["favoured_value"] in expectation_codes, (
+                f"{f}: trade-off without favoured value: {link}"
+            )
         else:
             assert link["favoured_value"] == "", f"{f}: favoured value on non-trade-off: {link}"
     assert len(links) >= 15, "fewer than 15 links"

@@ -11,6 +11,7 @@ get a fixed timestamp, so rerunning the script yields byte-identical files.
 
 Usage:  python3 make_docx.py        (requires python-docx)
 """
+
 import datetime
 import io
 import pathlib
@@ -61,8 +62,10 @@ def build(path):
     document.save(raw)
     # Re-pack with fixed timestamps and a stable member order.
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as zin, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DT)
             fixed.compress_type = zipfile.ZIP_DEFLATED

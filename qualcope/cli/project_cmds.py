@@ -111,9 +111,11 @@ Examples:
 @click.pass_context
 def demo(ctx: click.Context, no_tui: bool) -> None:
     """Build the demo project (ICVC codebook, sample corpus, reference coding) and open it."""
+    from qualcope.cli.ingest_cmds import progress_bar
     from qualcope.services.demo import open_or_build_demo
 
-    project, built = open_or_build_demo(project_location(ctx), coder_name(ctx))
+    with progress_bar("building the demo") as on_progress:
+        project, built = open_or_build_demo(project_location(ctx), coder_name(ctx), on_progress)
     try:
         err_console_print(f"{'built' if built else 'opened'} demo project {project.location}")
         if no_tui:

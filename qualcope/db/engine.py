@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 BUSY_TIMEOUT_MS = 5000
 # 'QCOP' in ASCII: lets us recognise our own SQLite files (PRAGMA application_id).
@@ -42,8 +42,13 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def make_engine(url: URL, *, echo: bool = False) -> Engine:
-    """Create the engine for a project URL, with SQLite tuned as described above."""
+def make_engine(url: URL, *, echo: bool = False, one_connection: bool = False) -> Engine:
+    """Create the engine for a project URL, with SQLite tuned as described above.
+
+    ``one_connection`` keeps a single SQLite connection for every unit of work, for one
+    thread doing many small transactions (a batch import): opening a connection costs a
+    schema parse, and closing the last one a WAL checkpoint.
+    """
     if not is_sqlite(url):
         return create_engine(url, echo=echo, pool_pre_ping=True)
     engine = create_engine(
@@ -51,7 +56,7 @@ def make_engine(url: URL, *, echo: bool = False) -> Engine:
         echo=echo,
         # One connection per checkout keeps worker threads independent and
         # releases file handles as soon as a unit of work ends.
-        poolclass=NullPool,
+        poolclass=StaticPool if one_connection else NullPool,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
     _install_sqlite_hooks(engine)

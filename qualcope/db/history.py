@@ -25,7 +25,9 @@ from qualcope.db.models import Action, Base, Event
 from qualcope.errors import ConflictError
 
 # Tables whose changes are not part of the undoable history.
-UNTRACKED = {"actions", "events", "project_info", "segments", "coders"}
+# model_artifacts: a trained model is derived data, replaced on every retrain (and
+# megabytes of bytes that an event's JSON cannot hold); undo never restores one.
+UNTRACKED = {"actions", "events", "project_info", "segments", "coders", "model_artifacts"}
 VERSION_COLUMN = "version"
 
 
@@ -238,7 +240,8 @@ def _parents_first(changes: list[Change]) -> list[Change]:
             result.extend(rest)
             break
         pending = rest
-    return result
+    # Stable: tables stay in foreign-key order, rows of one table parents first.
+    return sorted(result, key=lambda c: order.get(c.table, 0))
 
 
 def apply_changes(session: Session, changes: list[Change]) -> list[Change]:

@@ -15,9 +15,11 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -286,3 +288,64 @@ class Event(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ModelArtifact(Base):
+    """A trained suggestion model stored in the project (the project file stays self-contained).
+
+    ``data`` is ``nlp.to_bytes()``, ``config`` the pipeline config; ``meta`` holds
+    the labels, the codebook hash, the training counts and a SHA-256 of ``data``.
+    """
+
+    __tablename__ = "model_artifacts"
+    __table_args__ = (
+        Index("ix_model_artifacts_kind_lang", "kind", "lang"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), default="textcat")
+    lang: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    config: Mapped[str] = mapped_column(Text, default="")
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Suggestion(Base):
+    """A candidate span for a code, proposed to one coder, and what they decided.
+
+    ``status`` is pending, accepted, rejected or skipped. An accepted suggestion
+    points to nothing: its coding carries ``suggestion_id``. ``decided_code_id``
+    is the code it was accepted under when that is not ``code_id``. ``model_id``
+    is informational (no foreign key): models are replaced on every retrain.
+    """
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        UniqueConstraint(
+            "document_id", "start", "end", "code_id", "coder_id", name="uq_suggestions_span"
+        ),
+        Index("ix_suggestions_coder_status_score", "coder_id", "status", "score"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    segment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("segments.id", ondelete="SET NULL"), index=True
+    )
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    method: Mapped[str] = mapped_column(String(20), default="cue")
+    cue: Mapped[str | None] = mapped_column(String(200))
+    probability: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    model_id: Mapped[int | None] = mapped_column(Integer)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from qualcope import paths
 from qualcope.db.models import ProjectInfo
-from qualcope.domain import ProgressCallback, no_progress
-from qualcope.errors import ProjectError
+from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
+from qualcope.errors import ProjectError, QualcopeError
 from qualcope.services import codebook
 from qualcope.services.project import Project
 
@@ -52,6 +53,7 @@ def build_demo(
     """Create a new demo project; on any failure no file is left behind."""
     project = Project.create(location, coder)
     try:
+        on_progress(ProgressUpdate(0, None, "codebook"))
         spec = codebook.read_codebook_file(paths.default_codebook())
         codebook.import_codebook(project, spec, source="codebooks/icvc.yaml")
         for step in DEMO_STEPS:
@@ -67,5 +69,27 @@ def build_demo(
     return project
 
 
-# Later steps (corpus import, reference codings) register themselves here.
-DEMO_STEPS: list = []
+def import_sample_corpus(project: Project, on_progress: ProgressCallback) -> None:
+    """The nine transcripts of ``sample_corpus/``, with the metadata of its manifest."""
+    from qualcope.services.importing import import_paths
+
+    report = import_paths(project, [paths.sample_corpus()], on_progress=on_progress)
+    if report.failed:  # a shipped file that does not import is a bug, not a user's mistake
+        problems = "; ".join(f"{Path(o.path).name}: {o.message}" for o in report.failed)
+        raise QualcopeError(f"the sample corpus did not import: {problems}")
+
+
+def import_reference_codings(project: Project, on_progress: ProgressCallback) -> None:
+    """The reference coding of the corpus (``sample_corpus/codings.csv``)."""
+    from qualcope.services.coding_exchange import import_codings
+
+    on_progress(ProgressUpdate(0, None, "reference codings"))
+    report = import_codings(
+        project, paths.sample_corpus() / "codings.csv", on_progress=on_progress, undoable=False
+    )
+    on_progress(ProgressUpdate(report.added, report.added, "reference codings"))
+
+
+DemoStep = Callable[[Project, ProgressCallback], None]
+# Run in order after the codebook import; later features may append their own steps.
+DEMO_STEPS: list[DemoStep] = [import_sample_corpus, import_reference_codings]

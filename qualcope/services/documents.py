@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from qualcope.db.models import (
@@ -21,47 +24,77 @@ from qualcope.domain import DocumentRef, DocumentView, SegmentSpec, SegmentView
 from qualcope.errors import NotFoundError
 from qualcope.services.project import Project
 
+# SQLite: plain executemany through the driver (~3x Core's speed, architecture.md), for the
+# 100,000+ segment rows of a large import. Other databases take the Core insert.
+_SQLITE_INSERT_SEGMENTS = (
+    'INSERT INTO segments (document_id, kind, start, "end", speaker, is_interviewer, '
+    "turn_index, parent_id, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
 
 def store_segments(session: Session, document_id: int, segments: Sequence[SegmentSpec]) -> None:
-    """Insert turns, then sentences pointing at the turn that contains them (Core, bulk)."""
-    turns = [s for s in segments if s.kind == "turn"]
-    turn_ids: list[tuple[int, int, int]] = []  # (start, end, id)
-    for spec in turns:
-        new_id = session.execute(
-            insert(Segment)
-            .values(
-                document_id=document_id,
-                kind="turn",
-                start=spec.start,
-                end=spec.end,
-                speaker=spec.speaker,
-                is_interviewer=spec.is_interviewer,
-                turn_index=spec.turn_index,
-                meta=spec.meta,
+    """Insert turns, then sentences pointing at the turn that contains them (bulk)."""
+    connection = session.connection()
+    turns = sorted((s for s in segments if s.kind == "turn"), key=lambda s: s.start)
+    others = [s for s in segments if s.kind != "turn"]
+
+    def insert_rows(specs: Sequence[SegmentSpec], parents: Sequence[int | None]) -> None:
+        if not specs:
+            return
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(
+                _SQLITE_INSERT_SEGMENTS,
+                [
+                    (
+                        document_id,
+                        s.kind,
+                        s.start,
+                        s.end,
+                        s.speaker,
+                        s.is_interviewer,
+                        s.turn_index,
+                        parent,
+                        json.dumps(s.meta) if s.meta is not None else None,
+                    )
+                    for s, parent in zip(specs, parents, strict=True)
+                ],
             )
-            .returning(Segment.id)
-        ).scalar_one()
-        turn_ids.append((spec.start, spec.end, int(new_id)))
-    rows = []
-    for spec in segments:
-        if spec.kind == "turn":
-            continue
-        parent = next((tid for s, e, tid in turn_ids if s <= spec.start and spec.end <= e), None)
-        rows.append(
-            {
-                "document_id": document_id,
-                "kind": spec.kind,
-                "start": spec.start,
-                "end": spec.end,
-                "speaker": spec.speaker,
-                "is_interviewer": spec.is_interviewer,
-                "turn_index": spec.turn_index,
-                "parent_id": parent,
-                "meta": spec.meta,
-            }
+            return
+        connection.execute(
+            insert(Segment.__table__),
+            [
+                {
+                    "document_id": document_id,
+                    "kind": s.kind,
+                    "start": s.start,
+                    "end": s.end,
+                    "speaker": s.speaker,
+                    "is_interviewer": s.is_interviewer,
+                    "turn_index": s.turn_index,
+                    "parent_id": parent,
+                    "meta": s.meta,
+                }
+                for s, parent in zip(specs, parents, strict=True)
+            ],
         )
-    if rows:
-        session.execute(insert(Segment), rows)
+
+    insert_rows(turns, [None] * len(turns))
+    # Turn starts are unique within a document: read the new ids back by start.
+    ids_by_start = dict(
+        session.execute(
+            select(Segment.start, Segment.id).where(
+                Segment.document_id == document_id, Segment.kind == "turn"
+            )
+        ).all()
+    )
+    starts = [spec.start for spec in turns]
+    parents: list[int | None] = []
+    for spec in others:
+        # Turns do not overlap: the candidate is the last turn starting at or before the span.
+        index = bisect_right(starts, spec.start) - 1
+        inside = index >= 0 and spec.end <= turns[index].end
+        parents.append(ids_by_start.get(turns[index].start) if inside else None)
+    insert_rows(others, parents)
 
 
 def _coder_id(session: Session, name: str) -> int | None:
@@ -76,6 +109,7 @@ def list_documents(
     participant: str | None = None,
     unfinished_only: bool = False,
     coder: str | None = None,
+    document_id: int | None = None,
 ) -> list[DocumentRef]:
     """Documents with case, role, participant, words, turns and this coder's progress."""
     coder = coder or project.coder
@@ -85,6 +119,7 @@ def list_documents(
             session.execute(
                 select(Segment.document_id, func.count())
                 .where(Segment.kind == "turn", Segment.is_interviewer.is_(False))
+                .where(*_only(Segment.document_id, document_id))
                 .group_by(Segment.document_id)
             ).all()
         )
@@ -92,28 +127,14 @@ def list_documents(
             session.execute(
                 select(Segment.document_id, func.count())
                 .where(Segment.kind == "turn", Segment.is_interviewer.is_(True))
+                .where(*_only(Segment.document_id, document_id))
                 .group_by(Segment.document_id)
             ).all()
         )
         coded: dict[int, int] = {}
         finished: set[int] = set()
         if coder_id is not None:
-            coded = dict(
-                session.execute(
-                    select(Segment.document_id, func.count(func.distinct(Segment.id)))
-                    .join(
-                        Coding,
-                        and_(
-                            Coding.document_id == Segment.document_id,
-                            Coding.start < Segment.end,
-                            Coding.end > Segment.start,
-                            Coding.coder_id == coder_id,
-                        ),
-                    )
-                    .where(Segment.kind == "turn", Segment.is_interviewer.is_(False))
-                    .group_by(Segment.document_id)
-                ).all()
-            )
+            coded = _coded_turns(session, coder_id, document_id)
             finished = set(
                 session.scalars(
                     select(DocumentStatus.document_id).where(
@@ -137,6 +158,7 @@ def list_documents(
             .outerjoin(Participant, Participant.id == Document.participant_id)
             .order_by(Case.name, Document.name, Document.id)
         )
+        query = query.where(*_only(Document.id, document_id))
         if case:
             query = query.where(Case.name == case)
         if role:
@@ -166,9 +188,42 @@ def list_documents(
     return refs
 
 
+def _only(column: Any, document_id: int | None) -> list[Any]:
+    return [column == document_id] if document_id is not None else []
+
+
+def _coded_turns(session: Session, coder_id: int, document_id: int | None) -> dict[int, int]:
+    """Per document, the respondent turns overlapped by at least one coding of the coder.
+
+    One ordered pass over turns and codings (a SQL range join is turns x codings per document).
+    """
+    codings_query = select(Coding.document_id, Coding.start, Coding.end).where(
+        Coding.coder_id == coder_id
+    )
+    turns_query = select(Segment.document_id, Segment.start, Segment.end).where(
+        Segment.kind == "turn", Segment.is_interviewer.is_(False)
+    )
+    if document_id is not None:
+        codings_query = codings_query.where(Coding.document_id == document_id)
+        turns_query = turns_query.where(Segment.document_id == document_id)
+    starts: dict[int, list[int]] = {}
+    reach: dict[int, list[int]] = {}  # the largest end among codings starting up to here
+    ordered = codings_query.order_by(Coding.document_id, Coding.start)
+    for doc, start, end in session.execute(ordered):
+        starts.setdefault(doc, []).append(start)
+        ends = reach.setdefault(doc, [])
+        ends.append(max(end, ends[-1]) if ends else end)
+    counts: dict[int, int] = {}
+    for doc, start, end in session.execute(turns_query):
+        index = bisect_left(starts.get(doc, []), end) - 1  # codings starting before the turn ends
+        if index >= 0 and reach[doc][index] > start:
+            counts[doc] = counts.get(doc, 0) + 1
+    return counts
+
+
 def get_document(project: Project, document_id: int) -> DocumentView:
     """A document's text and listing facts (progress of this coder)."""
-    refs = {ref.id: ref for ref in list_documents(project)}
+    refs = {ref.id: ref for ref in list_documents(project, document_id=document_id)}
     if document_id not in refs:
         raise NotFoundError(f"no document {document_id}")
     with project.read() as session:
@@ -215,10 +270,21 @@ def list_segments(
         text = session.scalar(select(Document.text).where(Document.id == document_id))
         if text is None:
             raise NotFoundError(f"no document {document_id}")
-        query = select(Segment).where(Segment.document_id == document_id)
+        # Core rows, not ORM objects: a long transcript has thousands of segments.
+        query = select(
+            Segment.id,
+            Segment.document_id,
+            Segment.kind,
+            Segment.start,
+            Segment.end,
+            Segment.speaker,
+            Segment.is_interviewer,
+            Segment.turn_index,
+            Segment.parent_id,
+        ).where(Segment.document_id == document_id)
         if kind:
             query = query.where(Segment.kind == kind)
-        rows = session.scalars(query.order_by(Segment.start, Segment.kind.desc(), Segment.id))
+        rows = session.execute(query.order_by(Segment.start, Segment.kind.desc(), Segment.id))
         return [
             SegmentView(
                 id=s.id,

@@ -1,0 +1,350 @@
+"""Transcript commands: import, documents, show, segments; and the shared rich progress bar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from qualcope.cli.common import (
+    FORMAT_CHOICE,
+    common_options,
+    emit_rows,
+    err_console_print,
+    open_project,
+)
+from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from qualcope.services.importing import FileOutcome, ImportReport
+
+
+@contextmanager
+def progress_bar(label: str, console: Console | None = None) -> Iterator[ProgressCallback]:
+    """A rich progress bar on stderr (files done and words/second) fed by ProgressUpdates.
+
+    Nothing is drawn when stderr is not a terminal, so piped output and logs stay clean.
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    console = console or Console(stderr=True)
+    if not console.is_terminal:
+        yield no_progress
+        return
+
+    class WordsPerSecond(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            words = int(task.fields.get("words", 0))
+            elapsed = task.elapsed or 0.0
+            rate = words / elapsed if elapsed > 0 else 0.0
+            return Text(f"{words:,} words, {rate:,.0f} words/s", style="progress.data.speed")
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        WordsPerSecond(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=None, words=0)
+
+        def update(event: ProgressUpdate) -> None:
+            # Messages carry file names: the column shows them as plain text, never markup.
+            progress.update(
+                task,
+                completed=event.done,
+                total=event.total,
+                description=f"{label} {event.message}"[:60],
+                words=event.words,
+            )
+
+        yield update
+
+
+@click.command(
+    "import",
+    epilog="""\b
+Examples:
+  qualcope import sample_corpus/                      a folder with a manifest.csv
+  qualcope import interviews/ --case "urban mobility planning" --role "public servant"
+  qualcope import anna.docx --participant MO-C1 --role "citizen co-producer" --lang en
+  qualcope import old_notes.txt --encoding cp1252
+  qualcope import focus.vtt --interviewer Ana          Ana's turns are the interviewer's
+""",
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--case", metavar="NAME", help="Case of every file (created when new).")
+@click.option("--role", metavar="ROLE", help="Actor role of the participant(s).")
+@click.option("--participant", metavar="ID", help="Participant label (created when new).")
+@click.option("--lang", metavar="CODE", help="Language (en, nl, ...); guessed when not given.")
+@click.option("--encoding", metavar="ENC", help="Encoding of text files (e.g. cp1252).")
+@click.option(
+    "--interviewer",
+    "interviewers",
+    metavar="NAME",
+    multiple=True,
+    help="A speaker label whose turns are the interviewer's (besides Interviewer, I, Q...).",
+)
+@common_options
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    case: str | None,
+    role: str | None,
+    participant: str | None,
+    lang: str | None,
+    encoding: str | None,
+    interviewers: tuple[str, ...],
+) -> None:
+    """Import transcripts (.txt .md .docx .odt .vtt .srt .rtf): files, or folders.
+
+    A folder with a manifest.csv (file, case, role, participant, lang and any extra
+    columns, kept as attributes) imports what it lists; otherwise the options apply to
+    every file. Each file is its own transaction: good files land, bad ones are listed,
+    and the exit code is non-zero when any failed. Files already imported are skipped.
+    """
+    from qualcope.services.importing import import_paths
+
+    with open_project(ctx) as project, progress_bar("importing") as on_progress:
+        report = import_paths(
+            project,
+            list(paths),
+            case=case,
+            role=role,
+            participant=participant,
+            lang=lang,
+            encoding=encoding,
+            interviewers=interviewers,
+            on_progress=on_progress,
+        )
+    _summarise(ctx, report)
+
+
+def _summarise(ctx: click.Context, report: ImportReport) -> None:
+    if len(report.outcomes) == 1 and report.failed:  # one bad file: one line
+        err_console_print(f"qualcope: error: {_where(report.failed[0])}")
+        ctx.exit(1)
+    for outcome in report.outcomes:
+        if outcome.status == "imported":
+            interviewer = f", {outcome.interviewer_turns} by the interviewer"
+            notes = f" ({outcome.message})" if outcome.message else ""
+            click.echo(
+                f"imported {outcome.name}: {outcome.words:,} words, {outcome.turns} turns"
+                f"{interviewer if outcome.interviewer_turns else ''}, "
+                f"{outcome.sentences} sentences, {outcome.language}{notes}"
+            )
+        elif outcome.status == "skipped":
+            err_console_print(f"skipped {outcome.path}: {outcome.message}")
+    for ignored in report.ignored:
+        err_console_print(f"ignored {ignored}")
+    for outcome in report.failed:
+        err_console_print(f"qualcope: error: {_where(outcome)}")
+    rate = report.words / report.seconds if report.seconds > 0 else 0.0
+    summary = (
+        f"{len(report.imported)} imported ({report.words:,} words, {rate:,.0f} words/s), "
+        f"{len(report.skipped)} skipped, {len(report.failed)} failed"
+    )
+    if report.stopped:
+        summary += ", stopped before the end"
+    err_console_print(summary)
+    if report.failed:
+        names = ", ".join(Path(o.path).name for o in report.failed)
+        err_console_print(f"not imported: {names}")
+        ctx.exit(1)
+    if report.stopped:
+        ctx.exit(1)
+
+
+def _where(outcome: FileOutcome) -> str:
+    line = f", line {outcome.line}" if outcome.line is not None else ""
+    return f"{outcome.path}{line}: {outcome.message}"
+
+
+DOCUMENT_COLUMNS = (
+    "id",
+    "name",
+    "case",
+    "role",
+    "participant",
+    "language",
+    "words",
+    "respondent_turns",
+    "interviewer_turns",
+    "coded_turns",
+    "progress",
+    "finished",
+)
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  qualcope documents
+  qualcope documents --format csv > documents.csv
+  qualcope documents --case "social elderly care" --format json
+"""
+)
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.option("--case", metavar="NAME", help="Only documents of this case.")
+@click.option("--role", metavar="ROLE", help="Only documents of participants with this role.")
+@common_options
+@click.pass_context
+def documents(ctx: click.Context, fmt: str, case: str | None, role: str | None) -> None:
+    """List documents: case, role, participant, language, words, turns and coding progress."""
+    from qualcope.services.documents import list_documents
+
+    with open_project(ctx) as project:
+        refs = list_documents(project, case=case, role=role)
+    if not refs:
+        err_console_print("no documents yet; add some with `qualcope import PATH`")
+        return
+    rows = [
+        {
+            "id": ref.id,
+            "name": ref.name,
+            "case": ref.case,
+            "role": ref.role,
+            "participant": ref.participant,
+            "language": ref.language,
+            "words": ref.words,
+            "respondent_turns": ref.respondent_turns,
+            "interviewer_turns": ref.interviewer_turns,
+            "coded_turns": ref.coded_turns,
+            "progress": round(ref.progress, 3),
+            "finished": ref.finished,
+        }
+        for ref in refs
+    ]
+    if fmt != "table":
+        emit_rows(rows, DOCUMENT_COLUMNS, fmt)
+        return
+    # A terminal is narrow: short headers, progress as a percentage.
+    short = [
+        {
+            **{k: row[k] for k in ("id", "name", "case", "role", "participant", "words")},
+            "lang": row["language"],
+            "turns": row["respondent_turns"],
+            "int.": row["interviewer_turns"],
+            "coded": f"{row['progress']:.0%}" + (" done" if row["finished"] else ""),
+        }
+        for row in rows
+    ]
+    columns = (
+        "id",
+        "name",
+        "case",
+        "role",
+        "participant",
+        "lang",
+        "words",
+        "turns",
+        "int.",
+        "coded",
+    )
+    emit_rows(short, columns, fmt, title=f"{len(rows)} documents")
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  qualcope show 3
+  qualcope show mobility_citizen.docx
+  qualcope show 3 --respondent-only | less
+"""
+)
+@click.argument("document")
+@click.option("--respondent-only", is_flag=True, help="Leave out the interviewer's turns.")
+@common_options
+@click.pass_context
+def show(ctx: click.Context, document: str, respondent_only: bool) -> None:
+    """Print a transcript turn by turn (DOCUMENT is an id, a name or a GUID)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from qualcope.services.documents import find_document, get_document, list_segments
+
+    with open_project(ctx) as project:
+        document_id = find_document(project, document)
+        view = get_document(project, document_id)
+        turns = list_segments(project, document_id, "turn")
+    ref = view.ref
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=not sys.stdout.isatty())
+    facts = [ref.case, ref.role, ref.participant, ref.language, f"{ref.words:,} words"]
+    console.print(Text(f"{ref.name} (document {ref.id})", style="bold"))
+    console.print(Text(" · ".join(f for f in facts if f), style="dim"))
+    for turn in turns:
+        if respondent_only and turn.is_interviewer:
+            continue
+        line = Text()
+        line.append(f"[{turn.turn_index}] ", style="dim")
+        if turn.speaker:
+            line.append(f"{turn.speaker}: ", style="bold cyan" if turn.is_interviewer else "bold")
+        line.append(turn.text, style="italic" if turn.is_interviewer else "")
+        console.print()
+        console.print(line)
+
+
+SEGMENT_COLUMNS = ("id", "kind", "turn", "speaker", "interviewer", "start", "end", "text")
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  qualcope segments 3
+  qualcope segments mobility_citizen.docx --kind sentence --format csv > sentences.csv
+  qualcope segments 3 --format json | jq '.[] | select(.interviewer == false)'
+"""
+)
+@click.argument("document")
+@click.option("--kind", type=click.Choice(["turn", "sentence"]), help="Only turns or sentences.")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@common_options
+@click.pass_context
+def segments(ctx: click.Context, document: str, kind: str | None, fmt: str) -> None:
+    """List a document's segments (turns and sentences) with exact offsets, for scripting."""
+    from qualcope.services.documents import find_document, list_segments
+
+    with open_project(ctx) as project:
+        document_id = find_document(project, document)
+        found = list_segments(project, document_id, kind)
+    rows = [
+        {
+            "id": s.id,
+            "kind": s.kind,
+            "turn": s.turn_index,
+            "speaker": s.speaker,
+            "interviewer": s.is_interviewer,
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+        }
+        for s in found
+    ]
+    emit_rows(rows, SEGMENT_COLUMNS, fmt)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(import_)
+    group.add_command(documents)
+    group.add_command(show)
+    group.add_command(segments)

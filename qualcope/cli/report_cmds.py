@@ -1,0 +1,381 @@
+"""`qualcope report ...`: cross-tabs, co-occurrence, frequencies, quotes, figures, report specs.
+
+Data goes to stdout (or atomically to ``-o FILE``); what was written goes to
+stderr. pandas, scipy and matplotlib load inside the commands only. ``--coder``
+here is a filter (whose codings to count, repeatable), not the current coder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from qualcope.cli.common import err_console_print, open_project
+from qualcope.errors import ReportError
+from qualcope.report.model import DIMENSIONS, PERCENTS, UNITS, WITHIN
+
+F = TypeVar("F", bound=Callable[..., Any])
+TABLE_FORMATS = ["table", "csv", "xlsx", "md", "tex", "html", "json"]
+BINARY = {"xlsx", "docx"}
+
+
+def _remember_db(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if value is not None:
+        root.obj["db"] = value
+    return value
+
+
+def _filters(func: F) -> F:
+    """--db and the filters every report takes."""
+    options = [
+        click.option(
+            "--db",
+            metavar="PATH_OR_URL",
+            expose_value=False,
+            callback=_remember_db,
+            help="Project file or SQLAlchemy URL (default: $QUALCOPE_DB, else ./qualcope.db).",
+        ),
+        click.option(
+            "--include-interviewer",
+            is_flag=True,
+            help="Also count codings that lie within an interviewer turn (left out by default).",
+        ),
+        click.option("--role", "roles", multiple=True, metavar="ROLE", help="Only these roles."),
+        click.option("--case", "cases", multiple=True, metavar="NAME", help="Only these cases."),
+        click.option(
+            "--coder", "coders", multiple=True, metavar="NAME", help="Only these coders' codings."
+        ),
+        click.option(
+            "--codes",
+            "codes",
+            multiple=True,
+            metavar="GROUP_OR_CODE",
+            help="Codes to show (a group gives its codes; repeatable). Default: the whole tree.",
+        ),
+    ]
+    for option in options:
+        func = option(func)
+    return func
+
+
+def _output(func: F, formats: list[str] | None = None) -> F:
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write to FILE (atomically) instead of stdout; the extension gives the format.",
+    )(func)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats or TABLE_FORMATS),
+        help="Output format (default: table on stdout, else from the file's extension).",
+    )(func)
+
+
+def _make_filters(
+    codes: tuple[str, ...],
+    coders: tuple[str, ...],
+    cases: tuple[str, ...],
+    roles: tuple[str, ...],
+    include_interviewer: bool,
+) -> Any:
+    from qualcope.report.model import Filters
+
+    return Filters(
+        codes=codes,
+        coders=coders,
+        cases=cases,
+        roles=roles,
+        include_interviewer=include_interviewer,
+    )
+
+
+def _emit(tables: list[Any], fmt: str | None, output: Path | None) -> None:
+    from qualcope.report import export
+
+    if output is not None:
+        fmt = export.format_for(output, fmt)
+        export.write(tables, fmt, output, provenance=fmt not in ("csv", "table"))
+        err_console_print(f"wrote {output} ({fmt}, unit: {tables[0].unit})")
+        return
+    fmt = fmt or "table"
+    if fmt in BINARY:
+        raise ReportError(f"{fmt} is a binary format; write it to a file with -o FILE.{fmt}")
+    width = max(80, shutil.get_terminal_size((120, 24)).columns)
+    data = export.render(tables, fmt, provenance=fmt not in ("csv", "table"), width=width)
+    sys.stdout.write(data.decode("utf-8"))
+    sys.stdout.flush()
+
+
+@click.group(
+    epilog="""\b
+Examples:
+  qualcope report crosstab --rows code --cols role --codes "Coping strategies"
+  qualcope report cooccurrence --rows "Value conflicts" --cols "Coping strategies" --within link
+  qualcope report frequencies --by-coder
+  qualcope report quotes --code "Coping strategies/Avoidance" --role "citizen co-producer"
+  qualcope report run paper.yaml -o tables/
+"""
+)
+def report() -> None:
+    """Tables, figures and quotes for a paper, with the unit of counting stated."""
+
+
+def _crosstab_options(func: F) -> F:
+    func = click.option("--no-margins", is_flag=True, help="Leave out the totals.")(func)
+    func = click.option(
+        "--percent",
+        type=click.Choice(PERCENTS),
+        default="none",
+        show_default=True,
+        help="Show each cell also as a percent of its row, column or the grand total.",
+    )(func)
+    func = click.option(
+        "--unit",
+        type=click.Choice(UNITS),
+        default="codings",
+        show_default=True,
+        help="What a cell counts: codings, distinct coded segments, documents, or participants "
+        "who mention it at least once.",
+    )(func)
+    func = click.option(
+        "--by", type=click.Choice(DIMENSIONS), help="One table per value (and the pooled table)."
+    )(func)
+    func = click.option("--cols", type=click.Choice(DIMENSIONS), default="role", show_default=True)(
+        func
+    )
+    return click.option("--rows", type=click.Choice(DIMENSIONS), default="code", show_default=True)(
+        func
+    )
+
+
+def _crosstab_request(options: dict[str, Any], stats: bool = False) -> Any:
+    from qualcope.report.model import CrosstabRequest
+
+    return CrosstabRequest(
+        rows=options["rows"],
+        cols=options["cols"],
+        by=options["by"],
+        unit=options["unit"],
+        percent=options["percent"],
+        margins=not options["no_margins"],
+        stats=stats,
+        filters=_make_filters(
+            options["codes"],
+            options["coders"],
+            options["cases"],
+            options["roles"],
+            options["include_interviewer"],
+        ),
+    )
+
+
+@report.command(
+    epilog="""\b
+Examples:
+  qualcope report crosstab --rows code --cols role --codes "Coping strategies" --by case
+  qualcope report crosstab --cols role --codes Expectations --unit participants --percent col
+  qualcope report crosstab --rows code --cols case --codes "Value conflicts" --stats
+  qualcope report crosstab --cols coder --format md -o table1.md
+  qualcope report crosstab --cols role --format xlsx -o tables.xlsx
+"""
+)
+@_crosstab_options
+@click.option("--stats", is_flag=True, help="Chi-square, Cramér's V, Fisher's exact (2x2).")
+@_filters
+@_output
+def crosstab(stats: bool, fmt: str | None, output: Path | None, **options: Any) -> None:
+    """Cross-tabulate codes (a group counts its descendants) by role, case, coder and more."""
+    from qualcope.services import reports
+
+    with open_project(click.get_current_context()) as project:
+        tables = reports.crosstab(project, _crosstab_request(options, stats))
+    _emit(tables, fmt, output)
+
+
+@report.command(
+    epilog="""\b
+Examples:
+  qualcope report cooccurrence --rows "Value conflicts" --cols "Coping strategies"
+  qualcope report cooccurrence --rows "Value conflicts" --cols "Coping strategies" --within link
+  qualcope report cooccurrence --within turn --format csv -o cooc.csv
+"""
+)
+@click.option(
+    "--rows",
+    "row_codes",
+    multiple=True,
+    metavar="GROUP",
+    help="Row codes (a group gives its codes; repeatable). Default: every code.",
+)
+@click.option(
+    "--cols",
+    "col_codes",
+    multiple=True,
+    metavar="GROUP",
+    help="Column codes (a group gives its codes; repeatable). Default: every code.",
+)
+@click.option(
+    "--within",
+    type=click.Choice(WITHIN),
+    default="segment",
+    show_default=True,
+    help="Same segment (sentence), same speaker turn, overlapping spans, or linked.",
+)
+@_filters
+@_output
+def cooccurrence(
+    row_codes: tuple[str, ...],
+    col_codes: tuple[str, ...],
+    within: str,
+    fmt: str | None,
+    output: Path | None,
+    **options: Any,
+) -> None:
+    """Code-by-code counts: e.g. value conflicts x coping strategies, via links too."""
+    from qualcope.report.model import CooccurrenceRequest
+    from qualcope.services import reports
+
+    request = CooccurrenceRequest(
+        rows=row_codes, cols=col_codes, within=within, filters=_make_filters(**options)
+    )
+    with open_project(click.get_current_context()) as project:
+        table = reports.cooccurrence(project, request)
+    _emit([table], fmt, output)
+
+
+@report.command(
+    epilog="""\b
+Examples:
+  qualcope report frequencies
+  qualcope report frequencies --by-coder --codes "Coping strategies"
+  qualcope report frequencies --format xlsx -o frequencies.xlsx
+"""
+)
+@click.option("--by-coder", is_flag=True, help="A row per coder under each code.")
+@_filters
+@_output
+def frequencies(by_coder: bool, fmt: str | None, output: Path | None, **options: Any) -> None:
+    """Every code with its count in every unit: codings, segments, documents, participants."""
+    from qualcope.services import reports
+
+    with open_project(click.get_current_context()) as project:
+        table = reports.frequencies(project, _make_filters(**options), by_coder)
+    _emit([table], fmt, output)
+
+
+@report.command(
+    epilog="""\b
+Examples:
+  qualcope report quotes --code "Coping strategies/Avoidance"
+  qualcope report quotes --code Escalation --role "citizen co-producer" --limit 5
+  qualcope report quotes --code Trade-off --format docx -o tradeoff-quotes.docx
+"""
+)
+@click.option(
+    "--code",
+    "code_paths",
+    multiple=True,
+    required=True,
+    metavar="PATH",
+    help="The code (or group) whose passages to list; repeatable.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many quotes.")
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    expose_value=False,
+    callback=_remember_db,
+    help="Project file or SQLAlchemy URL.",
+)
+@click.option("--include-interviewer", is_flag=True, help="Also passages in interviewer turns.")
+@click.option("--role", "roles", multiple=True, metavar="ROLE", help="Only these roles.")
+@click.option("--case", "cases", multiple=True, metavar="NAME", help="Only these cases.")
+@click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only these coders.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to FILE (atomically); the extension gives the format.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "docx", "csv"]),
+    help="md (default on stdout), docx (needs -o) or csv.",
+)
+def quotes(
+    code_paths: tuple[str, ...],
+    limit: int | None,
+    fmt: str | None,
+    output: Path | None,
+    **options: Any,
+) -> None:
+    """The coded passages with provenance (case, role, participant, document, turn, coder)."""
+    from qualcope.report import quotes as quote_files
+    from qualcope.services import reports
+
+    filters = _make_filters(codes=code_paths, **options)
+    with open_project(click.get_current_context()) as project:
+        found = reports.quotes(project, filters, limit)
+        prov = reports.describe(project, filters, "codings")
+    if output is not None:
+        fmt = quote_files.format_for(output, fmt)
+        quote_files.write(found, fmt, output, prov)
+        err_console_print(f"wrote {len(found)} quotes to {output}")
+        return
+    fmt = fmt or "md"
+    if fmt in BINARY:
+        raise ReportError("docx is a binary format; write it to a file with -o FILE.docx")
+    sys.stdout.write(quote_files.render(found, fmt, prov).decode("utf-8"))
+
+
+@report.command(
+    epilog="""\b
+Examples:
+  qualcope report run paper.yaml                 (writes into ./paper_report/)
+  qualcope report run paper.yaml -o tables/
+"""
+)
+@click.argument("spec_file", metavar="SPEC.yaml", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder to write into (default: SPEC_report/ here).",
+)
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    expose_value=False,
+    callback=_remember_db,
+    help="Project file or SQLAlchemy URL.",
+)
+def run(spec_file: Path, folder: Path | None) -> None:
+    """Regenerate every table, figure and quote list of a report spec, with provenance."""
+    from qualcope.report.spec import read_spec
+    from qualcope.services import reports
+
+    spec = read_spec(spec_file)
+    folder = folder or Path(f"{spec_file.stem}_report")
+    with open_project(click.get_current_context()) as project:
+        written = reports.run_spec(project, spec, folder)
+    for path in written:
+        click.echo(str(path))
+    err_console_print(f"wrote {len(written)} files into {folder}")
+
+
+def register(group: click.Group) -> None:
+    from qualcope.cli.report_plot_cmds import plot
+
+    report.add_command(plot)
+    group.add_command(report)

@@ -1,0 +1,214 @@
+"""Readers for subtitle transcripts: WebVTT (.vtt) and SubRip (.srt).
+
+Parsing is strict where a mistake would lose or misplace words: a bad timestamp, a cue ending
+before it starts, text outside a cue or a missing blank line between cues is an error with
+its line number, and no partial document is ever returned (reliability.md C1-12). Overlapping
+cues are common in multi-speaker recordings and only give a warning. Speakers come from VTT
+voice tags (``<v Ana>``) or from ``Name:`` prefixes; timestamps go to the turn's ``meta``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from qualcope.errors import ImportFileError
+from qualcope.ingest.base import Piece, Transcript
+from qualcope.ingest.decode import bom_encoding, decode, is_wide
+from qualcope.ingest.plain import refuse_empty
+from qualcope.ingest.sniff import refuse_binary
+from qualcope.ingest.turns import apply_text_labels, assemble, inherit_speakers
+
+_VTT_TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+_VTT_TIMING = re.compile(rf"^{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \t]+.*)?$")
+_SRT_TIME = r"(\d{1,3}):([0-5]\d):([0-5]\d)[,.](\d{1,3})"
+_SRT_TIMING = re.compile(rf"^\s*{_SRT_TIME}[ \t]*-->[ \t]*{_SRT_TIME}(?:[ \t]+.*)?$")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
+_VTT_TAG = re.compile(r"</?(?:c|i|b|u|v|ruby|rt|lang)(?:[.\s][^>]*)?>|<\d[\d:.]*>")
+_SRT_TAG = re.compile(r"</?(?:i|b|u|font)(?:\s[^>]*)?>|\{\\[^}]*\}")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+MAX_WARNINGS = 20
+
+
+def _lines(data: bytes, path: Path, encoding: str | None) -> tuple[list[str], str]:
+    refuse_empty(data, path)
+    wide = is_wide(encoding) or is_wide(bom_encoding(data))
+    refuse_binary(data, path, path.suffix.lower(), wide_text=wide)
+    text, used, _ = decode(data, path, encoding)
+    if not text.strip():
+        raise ImportFileError("the document is empty (only white space)", path=path)
+    return _NEWLINE.split(text), used
+
+
+def _blocks(lines: list[str], first: int) -> list[tuple[int, list[str]]]:
+    """Blocks of consecutive non-blank lines as (1-based line number, lines)."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = first
+    for number, line in enumerate(lines[first:], start=first + 1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, current))
+            current = []
+    if current:
+        blocks.append((start, current))
+    return blocks
+
+
+def _seconds(groups: Sequence[str | None]) -> float:
+    hours, minutes, secs, millis = groups
+    return (
+        int(hours or 0) * 3600
+        + int(minutes or 0) * 60
+        + int(secs or 0)
+        + int(millis or 0) / (10 ** len(millis or "0"))
+    )
+
+
+def _finish(
+    pieces: list[Piece],
+    path: Path,
+    source_format: str,
+    encoding: str,
+    warnings: list[str],
+    interviewers: Sequence[str],
+) -> Transcript:
+    if not pieces:
+        raise ImportFileError("contains no cues with text", path=path)
+    apply_text_labels(pieces)
+    inherit_speakers(pieces)
+    text, turns, removed = assemble(pieces, joiner=" ", interviewers=interviewers)
+    if not text:
+        raise ImportFileError("contains no cues with text", path=path)
+    if len(warnings) > MAX_WARNINGS:
+        warnings = [*warnings[:MAX_WARNINGS], f"... and {len(warnings) - MAX_WARNINGS} more"]
+    return Transcript(
+        text=text,
+        turns=tuple(turns),
+        source_format=source_format,
+        encoding=encoding,
+        removed_controls=removed,
+        warnings=tuple(warnings),
+    )
+
+
+def read_vtt(
+    data: bytes, path: Path, encoding: str | None = None, interviewers: Sequence[str] = ()
+) -> Transcript:
+    """A WebVTT file."""
+    lines, used = _lines(data, path, encoding)
+    if not re.match(r"^WEBVTT(?:[ \t].*)?$", lines[0]):
+        raise ImportFileError(
+            "not a WebVTT file (the first line must be WEBVTT)", path=path, line=1
+        )
+    header_end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    pieces: list[Piece] = []
+    warnings: list[str] = []
+    previous_end = 0.0
+    for number, block in _blocks(lines, header_end):
+        head = block[0].strip()
+        if re.match(r"^(?:NOTE|STYLE|REGION)(?:[ \t]|$)", head) and "-->" not in head:
+            continue
+        timing_at = 0 if "-->" in block[0] else 1 if len(block) > 1 and "-->" in block[1] else -1
+        if timing_at < 0:
+            raise ImportFileError(
+                "text outside a cue (expected a timing line 'start --> end')",
+                path=path,
+                line=number,
+            )
+        timing = _VTT_TIMING.match(block[timing_at].strip())
+        if timing is None:
+            raise ImportFileError(
+                f"bad cue timing {block[timing_at].strip()[:60]!r} "
+                "(expected hh:mm:ss.ttt --> hh:mm:ss.ttt)",
+                path=path,
+                line=number + timing_at,
+            )
+        start, end = _seconds(timing.groups()[:4]), _seconds(timing.groups()[4:])
+        if end < start:
+            raise ImportFileError("the cue ends before it starts", path=path, line=number)
+        payload = block[timing_at + 1 :]
+        for offset, line in enumerate(payload, start=number + timing_at + 1):
+            if "-->" in line:
+                raise ImportFileError(
+                    "a timing line inside a cue (is a blank line missing before it?)",
+                    path=path,
+                    line=offset,
+                )
+        if start < previous_end - 0.001:
+            warnings.append(f"line {number}: cue overlaps the previous one")
+        previous_end = max(previous_end, end)
+        pieces.extend(_voices("\n".join(payload), start, end))
+    return _finish(pieces, path, "vtt", used, warnings, interviewers)
+
+
+def _voices(payload: str, start: float, end: float) -> list[Piece]:
+    """Split a cue payload at voice tags; strip the other tags; unescape entities."""
+    pieces: list[Piece] = []
+    speaker: str | None = None
+    position = 0
+    for match in _VOICE.finditer(payload):
+        _add_voice(pieces, speaker, payload[position : match.start()], start, end)
+        speaker = (match.group(1) or "").strip() or None
+        position = match.end()
+    _add_voice(pieces, speaker, payload[position:], start, end)
+    return pieces
+
+
+def _add_voice(
+    pieces: list[Piece], speaker: str | None, raw: str, start: float, end: float
+) -> None:
+    text = html.unescape(_VTT_TAG.sub("", raw))
+    text = " ".join(part.strip() for part in text.split("\n") if part.strip())
+    if text:
+        pieces.append(Piece(speaker, text, {"start": round(start, 3), "end": round(end, 3)}))
+
+
+def read_srt(
+    data: bytes, path: Path, encoding: str | None = None, interviewers: Sequence[str] = ()
+) -> Transcript:
+    """A SubRip file."""
+    lines, used = _lines(data, path, encoding)
+    pieces: list[Piece] = []
+    warnings: list[str] = []
+    previous_end = 0.0
+    for number, block in _blocks(lines, 0):
+        timing_at = 1 if block[0].strip().isdigit() else 0
+        if timing_at >= len(block) or "-->" not in block[timing_at]:
+            raise ImportFileError(
+                "expected a cue number and a timing line 'start --> end'",
+                path=path,
+                line=number + min(timing_at, len(block) - 1),
+            )
+        timing = _SRT_TIMING.match(block[timing_at])
+        if timing is None:
+            raise ImportFileError(
+                f"bad cue timing {block[timing_at].strip()[:60]!r} "
+                "(expected hh:mm:ss,ttt --> hh:mm:ss,ttt)",
+                path=path,
+                line=number + timing_at,
+            )
+        start, end = _seconds(timing.groups()[:4]), _seconds(timing.groups()[4:])
+        if end < start:
+            raise ImportFileError("the cue ends before it starts", path=path, line=number)
+        payload = block[timing_at + 1 :]
+        for offset, line in enumerate(payload, start=number + timing_at + 1):
+            if "-->" in line:
+                raise ImportFileError(
+                    "a timing line inside a cue (is a blank line missing before it?)",
+                    path=path,
+                    line=offset,
+                )
+        if start < previous_end - 0.001:
+            warnings.append(f"line {number}: cue overlaps the previous one")
+        previous_end = max(previous_end, end)
+        text = " ".join(_SRT_TAG.sub("", line).strip() for line in payload if line.strip())
+        text = html.unescape(text) if "&" in text else text
+        if text.strip():
+            pieces.append(Piece(None, text, {"start": round(start, 3), "end": round(end, 3)}))
+    return _finish(pieces, path, "srt", used, warnings, interviewers)

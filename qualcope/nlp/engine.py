@@ -1,0 +1,190 @@
+"""Scoring units for codes: cue hits, classifier probabilities, and the two combined.
+
+One spaCy pass per batch of units does everything: the tokenizer, the cue
+matcher and (when a classifier was trained) the text classifier. Offsets of
+cue hits are character offsets into the unit, which is exactly
+``document_text[unit.start:unit.end]``, so they map back to the document by
+adding ``unit.start``.
+
+A score is an estimate of the chance that the analyst keeps the suggestion.
+A fired cue scores its precision on labelled segments, shrunk towards 0.5
+until there is evidence (``training.cue_precision``), so a cue the analyst
+keeps rejecting stops being suggested; the classifier's probability (with the
+shift of repeated positives taken out) can propose a unit with no cue at all.
+A unit is suggested when the higher of the two reaches SUGGEST_THRESHOLD: one
+chance in four, because rejecting a suggestion costs a key press while a
+missed segment costs a finding. ``qualcope suggest evaluate`` measures it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from qualcope.nlp.results import Candidate, Unit
+from qualcope.nlp.training import CUE_PRIOR, code_label, parse_label
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+SUGGEST_THRESHOLD = 0.15
+BATCH_SIZE = 512
+METHOD_NAMES = ("cue", "classifier", "combined")
+
+
+@dataclass(frozen=True)
+class CueHit:
+    code_id: int
+    cue: str
+    start: int  # character offsets into the unit's text
+    end: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    hits: tuple[CueHit, ...]
+    probabilities: dict[int, float] = field(default_factory=dict)
+
+
+class Engine:
+    """Cue matcher and (optional) classifier for one language."""
+
+    def __init__(
+        self,
+        lang: str,
+        cues: Mapping[int, Sequence[str]],
+        classifier: Language | None = None,
+        cue_precision: Mapping[tuple[int, str], float] | None = None,
+    ) -> None:
+        from qualcope.nlp import cues as cue_module
+        from qualcope.nlp import pipeline
+        from qualcope.nlp.classifier import COMPONENT, labels_of
+
+        self.lang = lang
+        self.cue_precision = dict(cue_precision or {})
+        self.classifier_codes: set[int] = set()
+        self._labels: dict[str, int] = {}
+        self._repeats: dict[str, float] = {}
+        if classifier is not None:
+            self._repeats = dict(classifier.meta.get("qualcope", {}).get("repeats", {}))
+            for label in labels_of(classifier):
+                parsed = parse_label(label)
+                if parsed is not None and parsed[0] == "code":
+                    self._labels[label] = parsed[1]
+                    self.classifier_codes.add(parsed[1])
+        self.cue_codes = {code_id for code_id, phrases in cues.items() if phrases}
+        code = pipeline.spacy_lang(lang)
+        self._separate_classifier: Language | None = None
+        if pipeline.trained_pipeline_name(code) and not pipeline.trained_pipeline_warning(code):
+            # The user's trained pipeline matches cues on its lemmas; our classifier
+            # keeps its own tokenizer, so it runs as a second pass.
+            self.nlp = pipeline.base_pipeline(lang, sentencizer=False)
+            self._separate_classifier = classifier
+        elif classifier is not None:
+            self.nlp = classifier
+        else:
+            self.nlp = pipeline.blank(lang)
+        self.matcher = cue_module.add_cue_matcher(
+            self.nlp, {code_label(c): list(p) for c, p in cues.items() if p}, before=COMPONENT
+        )
+
+    @property
+    def codes(self) -> set[int]:
+        return self.cue_codes | self.classifier_codes
+
+    def analyse(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> Iterator[Analysis]:
+        """Cue hits and probabilities for each text, in order."""
+        from qualcope.nlp.classifier import unrepeat
+
+        docs = self.nlp.pipe(texts, batch_size=batch_size)
+        extra = (
+            self._separate_classifier.pipe(texts, batch_size=batch_size)
+            if self._separate_classifier is not None
+            else None
+        )
+        key = self.matcher.spans_key
+        for doc in docs:
+            hits = tuple(
+                CueHit(parsed[1], span.id_, span.start_char, span.end_char)
+                for span in doc.spans.get(key, ())
+                if (parsed := parse_label(span.label_)) is not None
+            )
+            cats = next(extra).cats if extra is not None else doc.cats
+            probabilities = {
+                self._labels[label]: unrepeat(float(p), self._repeats.get(label, 1))
+                for label, p in cats.items()
+                if label in self._labels
+            }
+            yield Analysis(hits, probabilities)
+
+    def precision_of(self, code_id: int, cue: str) -> float:
+        return self.cue_precision.get((code_id, cue), CUE_PRIOR)
+
+    def scores(self, analysis: Analysis, method: str = "combined") -> dict[int, float]:
+        """Score per code for one unit (only codes with any evidence).
+
+        ``cue``: every cue hit scores CUE_PRIOR (plain keyword search, nothing
+        learnt); ``classifier``: the classifier's probability alone;
+        ``combined``: the higher of the fired cues' learnt precision and the
+        classifier's probability.
+        """
+        if method == "cue":
+            return dict.fromkeys((hit.code_id for hit in analysis.hits), CUE_PRIOR)
+        out: dict[int, float] = {}
+        if method == "combined":
+            for hit in analysis.hits:
+                value = self.precision_of(hit.code_id, hit.cue)
+                out[hit.code_id] = max(out.get(hit.code_id, 0.0), value)
+        for code_id, p in analysis.probabilities.items():
+            out[code_id] = max(out.get(code_id, 0.0), p)
+        return out
+
+    def candidates(
+        self,
+        unit: Unit,
+        analysis: Analysis,
+        *,
+        threshold: float = SUGGEST_THRESHOLD,
+        codes: set[int] | None = None,
+    ) -> list[Candidate]:
+        """The codes this unit is suggested for, with score and reason."""
+        out: list[Candidate] = []
+        for code_id, score in self.scores(analysis).items():
+            if score < threshold or (codes is not None and code_id not in codes):
+                continue
+            hits = [h for h in analysis.hits if h.code_id == code_id]
+            hit = max(hits, key=lambda h: self.precision_of(code_id, h.cue)) if hits else None
+            probability = analysis.probabilities.get(code_id)
+            out.append(
+                Candidate(
+                    unit=unit,
+                    code_id=code_id,
+                    score=round(score, 4),
+                    reason=self.reason(unit, hit, probability),
+                    method="+".join(
+                        name
+                        for name, used in (("cue", hit), ("classifier", probability))
+                        if used is not None
+                    ),
+                    cue=hit.cue if hit else None,
+                    probability=probability,
+                )
+            )
+        return out
+
+    def reason(self, unit: Unit, hit: CueHit | None, probability: float | None) -> str:
+        """Why a unit is suggested, in words: the cue (as found) and the classifier's view."""
+        parts: list[str] = []
+        if hit is not None:
+            found = unit.text[hit.start : hit.end]
+            said = f'cue "{hit.cue}"'
+            if found.casefold() != hit.cue.casefold():
+                said += f' (as "{found}")'
+            precision = self.cue_precision.get((hit.code_id, hit.cue))
+            if precision is not None:
+                said += f", kept {precision:.0%} of the time"
+            parts.append(said)
+        if probability is not None:
+            parts.append(f"classifier {probability:.0%}")
+        return "; ".join(parts)

@@ -1,0 +1,85 @@
+"""Suggestion generation over a corpus: learn cue precisions, score units, drop what is done.
+
+Given the codebook, the corpus, the classifier of each language (or none)
+and the coder's own codings and decisions, produce the candidates worth
+showing. Units are processed in chunks so progress is reported and a stop
+request is honoured between chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qualcope.domain import ProgressCallback, ProgressUpdate, StopCallback, never_stop, no_progress
+from qualcope.nlp.corpus import Codebook, Corpus
+from qualcope.nlp.results import Candidate, Unit
+from qualcope.nlp.training import SpanLabel, codes_covering, cue_precision
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Done:
+    """What the coder already did: their codings and decided (accepted/rejected) spans."""
+
+    codings: Mapping[int, list[SpanLabel]]  # per document, sorted by start
+    decided: Collection[tuple[int, int, int, int]]  # (document, start, end, code)
+
+    def covers(self, unit: Unit, code_id: int) -> bool:
+        if (unit.document_id, unit.start, unit.end, code_id) in self.decided:
+            return True
+        return code_id in codes_covering(unit, self.codings.get(unit.document_id, ()))
+
+
+def engine_for(
+    lang: str, book: Codebook, corpus: Corpus, codes: Collection[int], nlp: Language | None
+):
+    """The engine of one language, with cue precisions learnt from the labelled units."""
+    from qualcope.nlp.engine import Engine
+
+    labelled = corpus.labelled(lang, book.paths)
+    hits = [
+        [(h.code_id, h.cue) for h in analysis.hits]
+        for analysis in Engine(lang, book.cues_for(lang)).analyse([u.text for u in labelled.units])
+    ]
+    return Engine(lang, book.cues_for(lang, codes), nlp, cue_precision(labelled, hits))
+
+
+def generate(
+    book: Codebook,
+    corpus: Corpus,
+    documents: list[int],
+    codes: Collection[int],
+    models: Mapping[str, Language],
+    done: Done,
+    *,
+    on_progress: ProgressCallback = no_progress,
+    should_stop: StopCallback = never_stop,
+) -> tuple[list[tuple[Candidate, str]], int] | None:
+    """(candidate, language) pairs for the documents, and the units scored; None when stopped."""
+    chosen = set(codes)
+    total = sum(len(corpus.units.get(d, [])) for d in documents)
+    out: list[tuple[Candidate, str]] = []
+    scored = words = 0
+    for lang in sorted({corpus.languages[d] for d in documents}):
+        engine = engine_for(lang, book, corpus, chosen, models.get(lang))
+        units = corpus.units_of(lang, documents)
+        for start in range(0, len(units), CHUNK):
+            if should_stop():
+                return None
+            chunk = units[start : start + CHUNK]
+            for unit, analysis in zip(chunk, engine.analyse([u.text for u in chunk]), strict=True):
+                out.extend(
+                    (candidate, lang)
+                    for candidate in engine.candidates(unit, analysis, codes=chosen)
+                    if not done.covers(unit, candidate.code_id)
+                )
+            scored += len(chunk)
+            words += sum(len(u.text.split()) for u in chunk)
+            on_progress(ProgressUpdate(scored, total, "suggesting", words=words))
+    return out, scored

@@ -1,0 +1,214 @@
+"""The report spec: a YAML file listing a paper's tables, figures and quotes.
+
+Read with a safe loader that also refuses duplicate keys and aliases; every
+key is checked (unknown keys are an error naming the file and line), so a typo
+never silently drops an option. Example::
+
+    qualcope_report: 1
+    defaults: {unit: participants, formats: [md, csv]}
+    outputs:
+      - name: strategies-by-role
+        kind: crosstab
+        rows: code
+        cols: role
+        by: case
+        codes: [Coping strategies]
+        stats: true
+        formats: [md, tex, xlsx]
+      - name: conflict-x-strategy
+        kind: cooccurrence
+        rows: [Value conflicts]
+        cols: [Coping strategies]
+        within: link
+      - {name: figure-1, kind: plot, rows: code, cols: role, codes: [Coping strategies],
+         formats: [png, pdf]}
+      - {name: avoidance, kind: quotes, code: Coping strategies/Avoidance, formats: [md, docx]}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qualcope.errors import ReportError
+from qualcope.report.model import DIMENSIONS, PERCENTS, UNITS, WITHIN
+
+FORMAT_KEY = "qualcope_report"
+MAX_BYTES = 1024 * 1024
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+FILTER_KEYS = {"codes", "coders", "cases", "roles", "include_interviewer"}
+KIND_KEYS: dict[str, set[str]] = {
+    "crosstab": {"rows", "cols", "by", "unit", "percent", "margins", "stats"},
+    "cooccurrence": {"rows", "cols", "within"},
+    "frequencies": {"by_coder"},
+    "quotes": {"code", "limit"},
+    "plot": {"rows", "cols", "by", "unit", "percent", "chart", "title"},
+}
+KIND_FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (allowed, default)
+    "crosstab": (("table", "csv", "xlsx", "md", "tex", "html", "json"), ("md", "csv")),
+    "cooccurrence": (("table", "csv", "xlsx", "md", "tex", "html", "json"), ("md", "csv")),
+    "frequencies": (("table", "csv", "xlsx", "md", "tex", "html", "json"), ("md", "csv")),
+    "quotes": (("md", "docx", "csv"), ("md",)),
+    "plot": (("png", "svg", "pdf"), ("png",)),
+}
+DEFAULT_KEYS = FILTER_KEYS | {"unit", "percent", "margins", "stats", "within"}
+
+
+@dataclass(frozen=True)
+class SpecItem:
+    """One output of a spec: its file stem, kind, options and formats."""
+
+    name: str
+    kind: str
+    options: dict[str, Any]
+    formats: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    items: tuple[SpecItem, ...]
+    title: str = ""
+    path: str = ""
+    source: dict[str, Any] = field(default_factory=dict)
+
+
+class _Mapping(dict[str, Any]):
+    line: int = 0
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise ReportError("YAML aliases (*name) are not allowed", line=mark.line + 1)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        mapping = _Mapping()
+        mapping.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                raise ReportError("keys must be text", line=key_node.start_mark.line + 1)
+            if key in mapping:
+                raise ReportError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
+            mapping[key] = self.construct_object(value_node, deep=True)
+        return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
+
+
+def read_spec(path: Path) -> ReportSpec:
+    """Read and check a spec file; errors name the file and the line."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReportError("file not found" if not path.exists() else "not a file", path=path)
+    if path.stat().st_size > MAX_BYTES:
+        raise ReportError("a report spec may be at most 1 MiB", path=path)
+    try:
+        return parse_spec(path.read_bytes().decode("utf-8-sig"), path)
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"not UTF-8 text (byte {exc.start})", path=path) from exc
+
+
+def parse_spec(text: str, path: Path | str = "<spec>") -> ReportSpec:
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except ReportError as exc:
+        raise ReportError(str(exc), path=path, line=exc.line) from exc
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        problem = exc.problem or "invalid YAML"
+        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+            problem = f"unsafe or unknown YAML tag {problem.split('tag', 1)[1].strip()}"
+        raise ReportError(problem, path=path, line=line) from exc
+    except yaml.YAMLError as exc:
+        raise ReportError(f"invalid YAML ({exc})", path=path) from exc
+
+    def fail(message: str, where: Any = None) -> ReportError:
+        return ReportError(message, path=path, line=getattr(where, "line", None) or None)
+
+    if not isinstance(data, dict):
+        raise fail("a report spec is a mapping with 'outputs'")
+    _unknown(data, {FORMAT_KEY, "title", "defaults", "outputs"}, fail)
+    if data.get(FORMAT_KEY, 1) != 1:
+        raise fail(f"report spec format {data.get(FORMAT_KEY)!r} is not supported (this reads 1)")
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise fail("'defaults' must be a mapping", data)
+    _unknown(defaults, DEFAULT_KEYS, fail)
+    outputs = data.get("outputs")
+    if not isinstance(outputs, list) or not outputs:
+        raise fail("'outputs' must be a non-empty list", data)
+    items: list[SpecItem] = []
+    seen: set[str] = set()
+    for raw in outputs:
+        if not isinstance(raw, dict):
+            raise fail("each output is a mapping with 'name' and 'kind'", data)
+        item = _item(raw, defaults, fail)
+        if item.name.casefold() in seen:
+            raise fail(f"two outputs are named {item.name!r}", raw)
+        seen.add(item.name.casefold())
+        items.append(item)
+    return ReportSpec(tuple(items), str(data.get("title") or ""), str(path), dict(data))
+
+
+def _unknown(mapping: dict[str, Any], allowed: set[str], fail: Any) -> None:
+    unknown = sorted(k for k in mapping if k not in allowed)
+    if unknown:
+        raise fail(
+            f"unknown key(s): {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})",
+            mapping,
+        )
+
+
+def _item(raw: dict[str, Any], defaults: dict[str, Any], fail: Any) -> SpecItem:
+    kind = raw.get("kind")
+    if kind not in KIND_KEYS:
+        raise fail(f"'kind' must be one of {', '.join(KIND_KEYS)}", raw)
+    name = raw.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise fail("'name' must be a file name: letters, digits, '.', '-', '_'", raw)
+    allowed = KIND_KEYS[kind] | FILTER_KEYS | {"name", "kind", "formats"}
+    _unknown(raw, allowed, fail)
+    options = {k: v for k, v in defaults.items() if k in allowed}
+    options.update({k: v for k, v in raw.items() if k not in ("name", "kind", "formats")})
+    choices = {"unit": UNITS, "percent": PERCENTS, "within": WITHIN, "chart": ("heatmap", "bars")}
+    for key, values in choices.items():
+        if key in options and options[key] not in values:
+            raise fail(f"{key!r} must be one of {', '.join(values)}", raw)
+    for key in ("rows", "cols", "by"):
+        if kind in ("crosstab", "plot") and key in options and options[key] not in DIMENSIONS:
+            raise fail(f"{key!r} must be one of {', '.join(DIMENSIONS)}", raw)
+    lists = {"codes", "coders", "cases", "roles"} | (
+        {"rows", "cols"} if kind == "cooccurrence" else set()
+    )
+    for key in lists & options.keys():
+        value = options[key]
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"{key!r} must be a list of names", raw)
+        options[key] = tuple(value)
+    for key in ("include_interviewer", "margins", "stats", "by_coder"):
+        if key in options and not isinstance(options[key], bool):
+            raise fail(f"{key!r} must be true or false", raw)
+    if "limit" in options and (not isinstance(options["limit"], int) or options["limit"] < 1):
+        raise fail("'limit' must be a positive whole number", raw)
+    if kind == "quotes" and not isinstance(options.get("code"), str):
+        raise fail("a quotes output needs 'code' (a code path)", raw)
+    allowed_formats, default_formats = KIND_FORMATS[kind]
+    formats = raw.get("formats", list(default_formats))
+    formats = [formats] if isinstance(formats, str) else formats
+    if (
+        not isinstance(formats, list)
+        or not formats
+        or any(f not in allowed_formats for f in formats)
+    ):
+        raise fail(f"'formats' of a {kind} output: a list of {', '.join(allowed_formats)}", raw)
+    return SpecItem(name, kind, options, tuple(dict.fromkeys(formats)), getattr(raw, "line", 0))

@@ -1,0 +1,374 @@
+"""Codings as CSV: ``qualcope codings import FILE`` and ``qualcope codings export FILE``.
+
+Columns: guid, file, start, end, code, coder, memo, copes_with, favoured_value, quote.
+``file`` is the document's name, ``start``/``end`` code-point offsets into its canonical text,
+``code`` a code path, ``copes_with`` the guid(s) of the value-conflict coding(s) in the same
+file that a coping-strategy coding copes with (``;``-separated, with ``favoured_value`` code
+paths aligned to them). An import is one transaction and one undoable action: any bad row
+rolls the whole file back, with an error naming the file and line. When a quote is given it
+must equal ``text[start:end]``, so offsets that drifted are caught instead of stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcope.db.models import Code, Coder, Coding, CodingLink, Document
+from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
+from qualcope.errors import ImportFileError, QualcopeError
+from qualcope.ingest.sniff import read_capped
+from qualcope.interchange.atomic import write_text_atomic
+from qualcope.interchange.safe_csv import neutralise, unneutralise
+from qualcope.services import codetree
+from qualcope.services.project import Project
+
+COLUMNS = (
+    "guid",
+    "file",
+    "start",
+    "end",
+    "code",
+    "coder",
+    "memo",
+    "copes_with",
+    "favoured_value",
+    "quote",
+)
+REQUIRED = ("file", "start", "end", "code")
+LIST_SEPARATOR = ";"
+GUID_MAX = 36
+
+
+@dataclass(frozen=True)
+class CodingsImportReport:
+    """What an import of a codings file did."""
+
+    added: int
+    already_present: int
+    links: int
+    coders_created: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _LinkRow:
+    """A coding with copes_with targets, linked once every coding of the file exists."""
+
+    line: int
+    coding_id: int
+    document_id: int
+    coder_id: int
+    copes_with: list[str]
+    favoured: list[str]
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header (lower-cased) and (line number, cells) of each non-empty record."""
+    data = read_capped(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"is not UTF-8 (byte offset {exc.start}); save it as UTF-8 CSV", path=path
+        ) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                records.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFileError(f"is not a valid CSV file ({exc})", path=path, line=line) from exc
+    if not records:
+        raise ImportFileError("the file is empty", path=path)
+    header = [cell.strip().lower() for cell in records[0][1]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(
+            f"missing column(s) {', '.join(missing)} (expected {','.join(COLUMNS)})",
+            path=path,
+            line=1,
+        )
+    return header, records[1:]
+
+
+def import_codings(
+    project: Project,
+    path: Path,
+    *,
+    on_progress: ProgressCallback = no_progress,
+    undoable: bool = True,
+) -> CodingsImportReport:
+    """Import a codings CSV in one transaction (see the module docstring)."""
+    path = Path(path)
+    header, records = _read_rows(path)
+    with project.write(f"import codings from {path.name}", undoable=undoable) as session:
+        importer = _Importer(session, path, project.coder_id(session), project.coder)
+        for done, (line, cells) in enumerate(records, start=1):
+            values = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(header)}
+            try:
+                importer.row(line, values)
+            except ImportFileError:
+                raise
+            except QualcopeError as exc:
+                raise ImportFileError(str(exc), path=path, line=line) from exc
+            if done % 500 == 0:
+                on_progress(ProgressUpdate(done, len(records), "codings"))
+        session.flush()
+        links = importer.links()
+        session.flush()
+    on_progress(ProgressUpdate(len(records), len(records), "codings"))
+    return CodingsImportReport(
+        added=importer.added,
+        already_present=importer.kept,
+        links=links,
+        coders_created=tuple(importer.created_coders),
+    )
+
+
+class _Importer:
+    """The state of one import: caches of documents, codes and coders, rows seen so far."""
+
+    def __init__(self, session: Session, path: Path, coder_id: int, coder: str) -> None:
+        self.session = session
+        self.path = path
+        self.default_coder = coder
+        self.documents: dict[str, tuple[int, str]] = {}
+        self.codes: dict[str, Code] = {}
+        self.coders: dict[str, int] = {coder: coder_id}
+        self.created_coders: list[str] = []
+        self.by_guid: dict[str, int] = {}  # guid in the file -> coding id
+        self.document_of: dict[int, int] = {}  # coding id -> document id
+        self.pending: list[_LinkRow] = []
+        self.keys: set[tuple[int, int, int, int, int]] = set()
+        self.added = 0
+        self.kept = 0
+
+    def error(self, message: str, line: int) -> ImportFileError:
+        return ImportFileError(message, path=self.path, line=line)
+
+    def document(self, name: str, line: int) -> tuple[int, str]:
+        if name not in self.documents:
+            found = self.session.execute(
+                select(Document.id, Document.text).where(
+                    (Document.name == name) | (Document.original_filename == name)
+                )
+            ).all()
+            if not found:
+                raise self.error(f"no document {name!r} in the project", line)
+            if len(found) > 1:
+                raise self.error(f"document name {name!r} is ambiguous", line)
+            self.documents[name] = (int(found[0][0]), str(found[0][1]))
+        return self.documents[name]
+
+    def code(self, path: str, line: int) -> Code:
+        key = path.strip().casefold()
+        if key not in self.codes:
+            code = codetree.find_code(self.session, path)
+            if code.kind == "group":
+                raise self.error(f"{path!r} is a group; codings need one of its codes", line)
+            self.codes[key] = code
+        return self.codes[key]
+
+    def coder(self, name: str) -> int:
+        name = name.strip() or self.default_coder
+        if name not in self.coders:
+            found = self.session.scalar(select(Coder.id).where(Coder.name == name))
+            if found is None:
+                coder = Coder(name=name)
+                self.session.add(coder)
+                self.session.flush()
+                found = coder.id
+                self.created_coders.append(name)
+            self.coders[name] = int(found)
+        return self.coders[name]
+
+    def row(self, line: int, raw: dict[str, str]) -> None:
+        # Cells qualcope exported carry a quote before formula characters; take it off.
+        values = {key: unneutralise(value) for key, value in raw.items()}
+        name = values.get("file", "").strip()
+        if not name:
+            raise self.error("the 'file' value is empty", line)
+        document_id, text = self.document(name, line)
+        try:
+            start, end = int(values["start"]), int(values["end"])
+        except ValueError as exc:
+            raise self.error("start and end must be whole numbers", line) from exc
+        if not 0 <= start < end <= len(text):
+            raise self.error(f"span {start}-{end} is outside {name} (0-{len(text)}) or empty", line)
+        quote = values.get("quote", "")
+        if quote and text[start:end] not in (quote, raw.get("quote", "")):
+            raise self.error(
+                f"the quote does not match the text of {name} at {start}-{end} "
+                f"(the text there is {text[start:end][:40]!r})",
+                line,
+            )
+        code = self.code(values["code"], line)
+        coder_id = self.coder(values.get("coder", ""))
+        guid = values.get("guid", "").strip()
+        if len(guid) > GUID_MAX:
+            raise self.error(f"guid {guid[:40]!r} is longer than {GUID_MAX} characters", line)
+        if guid in self.by_guid:
+            raise self.error(f"guid {guid} appears twice in the file", line)
+        key = (document_id, start, end, code.id, coder_id)
+        if key in self.keys:
+            raise self.error("the same span, code and coder appear twice in the file", line)
+        self.keys.add(key)
+        existing = self._existing(guid, key, line)
+        if existing is not None:
+            coding_id = existing
+            self.kept += 1
+        else:
+            coding = Coding(
+                document_id=document_id,
+                start=start,
+                end=end,
+                snippet=text[start:end],
+                code_id=code.id,
+                coder_id=coder_id,
+                memo=values.get("memo", "").strip(),
+                origin="import",
+            )
+            if guid:
+                coding.guid = guid
+            self.session.add(coding)
+            self.session.flush()
+            coding_id = coding.id
+            self.added += 1
+        if guid:
+            self.by_guid[guid] = coding_id
+        self.document_of[coding_id] = document_id
+        targets = [g.strip() for g in values.get("copes_with", "").split(LIST_SEPARATOR)]
+        favoured = [f.strip() for f in values.get("favoured_value", "").split(LIST_SEPARATOR)]
+        if any(targets):
+            self.pending.append(_LinkRow(line, coding_id, document_id, coder_id, targets, favoured))
+        elif any(favoured):
+            raise self.error("favoured_value needs a copes_with coding", line)
+
+    def _existing(self, guid: str, key: tuple[int, int, int, int, int], line: int) -> int | None:
+        """The id of a coding already in the project that this row describes, if any."""
+        if guid:
+            found = self.session.scalar(select(Coding).where(Coding.guid == guid))
+            if found is not None:
+                same = (found.document_id, found.start, found.end, found.code_id, found.coder_id)
+                if same != key:
+                    raise self.error(f"guid {guid} belongs to a different coding already", line)
+                return int(found.id)
+        document_id, start, end, code_id, coder_id = key
+        found_id = self.session.scalar(
+            select(Coding.id).where(
+                Coding.document_id == document_id,
+                Coding.start == start,
+                Coding.end == end,
+                Coding.code_id == code_id,
+                Coding.coder_id == coder_id,
+            )
+        )
+        return int(found_id) if found_id is not None else None
+
+    def links(self) -> int:
+        """Create the copes_with links once every coding of the file exists."""
+        made = 0
+        for row in self.pending:
+            source_id = row.coding_id
+            for index, target_guid in enumerate(row.copes_with):
+                if not target_guid:
+                    continue
+                target_id = self.by_guid.get(target_guid)
+                if target_id is None:
+                    found = self.session.execute(
+                        select(Coding.id, Coding.document_id).where(Coding.guid == target_guid)
+                    ).first()
+                    if found is None:
+                        raise self.error(
+                            f"copes_with names an unknown coding {target_guid}", row.line
+                        )
+                    target_id = int(found[0])
+                    self.document_of[target_id] = int(found[1])
+                if target_id == source_id:
+                    raise self.error("a coding cannot cope with itself", row.line)
+                if self.document_of.get(target_id) != row.document_id:
+                    raise self.error(
+                        f"copes_with coding {target_guid} is in another document", row.line
+                    )
+                favoured_path = row.favoured[index] if index < len(row.favoured) else ""
+                favoured_id = self.code(favoured_path, row.line).id if favoured_path else None
+                existing = self.session.scalar(
+                    select(CodingLink).where(
+                        CodingLink.source_coding_id == source_id,
+                        CodingLink.target_coding_id == target_id,
+                    )
+                )
+                if existing is not None:
+                    continue
+                self.session.add(
+                    CodingLink(
+                        source_coding_id=source_id,
+                        target_coding_id=target_id,
+                        favoured_code_id=favoured_id,
+                        coder_id=row.coder_id,
+                    )
+                )
+                made += 1
+        return made
+
+
+# ------------------------------------------------------------------- export
+def export_rows(project: Project, coder: str | None = None) -> list[dict[str, str | int]]:
+    """Every coding (of one coder when given) as a row, by document, position and id."""
+    with project.read() as session:
+        paths = codetree.paths_by_id(session)
+        query = (
+            select(Coding, Document.name, Coder.name)
+            .join(Document, Document.id == Coding.document_id)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .order_by(Document.name, Coding.start, Coding.end, Coding.id)
+        )
+        if coder is not None:
+            query = query.where(Coder.name == coder)
+        rows = session.execute(query).all()
+        guids = dict(session.execute(select(Coding.id, Coding.guid)).all())
+        links: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for link in session.scalars(select(CodingLink).order_by(CodingLink.id)):
+            favoured = paths.get(link.favoured_code_id, "") if link.favoured_code_id else ""
+            links[link.source_coding_id].append((guids.get(link.target_coding_id, ""), favoured))
+        out: list[dict[str, str | int]] = []
+        for coding, document_name, coder_name in rows:
+            own = links.get(coding.id, [])
+            out.append(
+                {
+                    "guid": coding.guid,
+                    "file": document_name,
+                    "start": coding.start,
+                    "end": coding.end,
+                    "code": paths.get(coding.code_id, ""),
+                    "coder": coder_name,
+                    "memo": coding.memo,
+                    "copes_with": LIST_SEPARATOR.join(t for t, _ in own),
+                    "favoured_value": LIST_SEPARATOR.join(f for _, f in own)
+                    if any(f for _, f in own)
+                    else "",
+                    "quote": coding.snippet,
+                }
+            )
+    return out
+
+
+def export_codings(project: Project, path: Path, *, coder: str | None = None) -> int:
+    """Write the codings CSV atomically (formula cells neutralised); returns the row count."""
+    rows = export_rows(project, coder)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([neutralise(row[c]) for c in COLUMNS])
+    write_text_atomic(Path(path), buffer.getvalue())
+    return len(rows)

@@ -1,0 +1,345 @@
+"""Report operations: read-only units of work, one per report a user asks for.
+
+Each opens one read session, checks the filters, lets ``report_queries``
+aggregate codings in SQL (no document text is read for a count) and hands the
+rows to ``qualcope.report`` (pandas) to pivot into ``ReportTable``s: plain
+values the CLI and the TUI show or export. Interviewer turns are left out
+unless ``Filters.include_interviewer`` (see ``report_queries``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, func, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from qualcope import __version__
+from qualcope.db.models import Case, Coder, Coding, CodingLink, Document, Participant, Segment
+from qualcope.domain import ProgressUpdate, never_stop, no_progress
+from qualcope.errors import ReportError
+from qualcope.report.model import (
+    DIMENSIONS,
+    MISSING,
+    PERCENTS,
+    UNITS,
+    WITHIN,
+    CooccurrenceRequest,
+    CrosstabRequest,
+    Filters,
+    Quote,
+    ReportTable,
+)
+from qualcope.services import codetree
+from qualcope.services.project import Project
+from qualcope.services.report_queries import (
+    ReportOptions,
+    Scope,
+    base_rows,
+    code_items,
+    codebook_state,
+    codings_query,
+    containing,
+    domain,
+    resolve,
+    unit_column,
+)
+
+if TYPE_CHECKING:
+    from qualcope.report.spec import ReportSpec
+
+__all__ = [
+    "ReportOptions",
+    "crosstab",
+    "cooccurrence",
+    "frequencies",
+    "quotes",
+    "options",
+    "run_spec",
+    "export_tables",
+    "cell_quotes",
+    "describe",
+]
+
+
+def provenance(project: Project, session: Session, scope: Scope, unit: str) -> dict[str, str]:
+    f = scope.filters
+    coders = f.coders or tuple(
+        session.scalars(select(Coder.name).join(Coding, Coding.coder_id == Coder.id).distinct())
+    )
+    out = {
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "qualcope": __version__,
+        "project": project.path.name if project.path is not None else project.location,
+        "codebook": codebook_state(session),
+        "coders": ", ".join(sorted(coders)) or "none",
+        "unit": unit,
+        "interviewer turns": "included" if f.include_interviewer else "excluded",
+    }
+    for key, values in (("codes", f.codes), ("cases", f.cases), ("roles", f.roles)):
+        if values:
+            out[key] = ", ".join(values)
+    return out
+
+
+# -------------------------------------------------------------- operations
+def _check_choice(value: str | None, choices: Sequence[str], what: str) -> None:
+    if value is not None and value not in choices:
+        raise ReportError(f"unknown {what} {value!r} (choose from {', '.join(choices)})")
+
+
+def crosstab(project: Project, request: CrosstabRequest) -> list[ReportTable]:
+    """A cross-tab (with --by: one table per value plus the pooled table)."""
+    from qualcope.report import crosstab as pivot
+
+    r = request
+    for value, what in ((r.rows, "rows"), (r.cols, "cols"), (r.by, "by")):
+        _check_choice(value, DIMENSIONS, f"dimension for {what}")
+    _check_choice(r.unit, UNITS, "unit")
+    _check_choice(r.percent, PERCENTS, "percent mode")
+    dims = [d for d in (r.rows, r.cols, r.by) if d is not None]
+    if len(set(dims)) != len(dims):
+        raise ReportError("rows, cols and by must be different dimensions")
+    with project.read() as session:
+        scope = resolve(session, r.filters)
+        rows = base_rows(session, scope, dims, r.unit)
+        domains = {d: domain(session, scope, d) for d in dims if d != "code"}
+        prov = provenance(project, session, scope, r.unit)
+    return pivot.build(rows, dims, scope.items, domains, r, prov)
+
+
+def cooccurrence(project: Project, request: CooccurrenceRequest) -> ReportTable:
+    """Code-by-code counts within a segment, a turn, overlapping spans or coding links."""
+    from qualcope.report import cooccurrence as cooc
+
+    _check_choice(request.within, WITHIN, "--within")
+    f = request.filters
+    with project.read() as session:
+        row_items, _ = code_items(session, request.rows)
+        col_items, _ = code_items(session, request.cols)
+        wanted = frozenset().union(*(i.members for i in (*row_items, *col_items)))
+        scope = resolve(session, f)
+        scope = Scope(scope.filters, scope.items, wanted, scope.coder_ids)
+        pairs = _cooccurrence_rows(session, scope, request.within)
+        prov = provenance(project, session, scope, request.within)
+    return cooc.build(pairs, request.within, row_items, col_items, prov)
+
+
+def _cooccurrence_rows(session: Session, scope: Scope, within: str) -> list[tuple[Any, ...]]:
+    if within in ("segment", "turn"):
+        key = (
+            unit_column("segments")
+            if within == "segment"
+            else func.coalesce(containing("turn"), -Coding.document_id)
+        )
+        query = codings_query(scope, {"code_id": Coding.code_id, "key": key}, set())
+        return [(code, key) for code, key, _ in session.execute(query)]
+    other = aliased(Coding)
+    mine = codings_query(scope, {"id": Coding.id, "code_id": Coding.code_id}, set(), group=False)
+    kept = mine.subquery()
+    a, b = aliased(kept), aliased(kept)
+    if within == "overlap":
+        query = (
+            select(a.c.id, a.c.code_id, b.c.id, b.c.code_id)
+            .join(Coding, Coding.id == a.c.id)
+            .join(other, and_(other.document_id == Coding.document_id, other.id != Coding.id))
+            .join(b, b.c.id == other.id)
+            .where(other.start < Coding.end, other.end > Coding.start, a.c.id < b.c.id)
+        )
+    else:
+        query = (
+            select(CodingLink.id, a.c.code_id, literal(None), b.c.code_id)
+            .join(a, a.c.id == CodingLink.source_coding_id)
+            .join(b, b.c.id == CodingLink.target_coding_id)
+        )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def frequencies(project: Project, filters: Filters, by_coder: bool = False) -> ReportTable:
+    """Every code (groups count their descendants) in every unit, optionally by coder."""
+    from qualcope.report import frequencies as freq
+
+    with project.read() as session:
+        scope = resolve(session, filters)
+        columns: dict[str, Any] = {
+            "code_id": Coding.code_id,
+            "coder": Coder.name,
+            "segments": unit_column("segments"),
+            "documents": Coding.document_id,
+            "participants": unit_column("participants"),
+        }
+        rows = [tuple(r) for r in session.execute(codings_query(scope, columns, {"coder"}))]
+        coders = [c for c, _ in domain(session, scope, "coder")]
+        prov = provenance(project, session, scope, "codings, segments, documents, participants")
+    return freq.build(rows, scope.items, coders, by_coder, prov)
+
+
+def quotes(project: Project, filters: Filters, limit: int | None = None) -> list[Quote]:
+    """The coded passages under the filters, with provenance, by case, document and position."""
+    with project.read() as session:
+        scope = resolve(session, filters)
+        paths = codetree.paths_by_id(session)
+        turn = aliased(Segment)
+        columns = {
+            "code_id": Coding.code_id,
+            "snippet": Coding.snippet,
+            "case": Case.name,
+            "role": Participant.role,
+            "participant": Participant.label,
+            "document": Document.name,
+            "turn": turn.turn_index,
+            "coder": Coder.name,
+            "start": Coding.start,
+            "end": Coding.end,
+            "id": Coding.id,
+            "memo": Coding.memo,
+        }
+        query = codings_query(scope, {}, {"case", "coder", "participant"}, group=False)
+        query = (
+            query.outerjoin(turn, turn.id == containing("turn"))
+            .with_only_columns(*(c.label(k) for k, c in columns.items()))
+            .order_by(Case.name, Document.name, Coding.document_id, Coding.start, Coding.id)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [
+            Quote(
+                code=paths.get(r.code_id, "?"),
+                text=r.snippet,
+                case=r.case or MISSING["case"],
+                role=r.role or MISSING["role"],
+                participant=r.participant or MISSING["participant"],
+                document=r.document,
+                turn=None if r.turn is None else r.turn + 1,  # turns counted from 1
+                coder=r.coder,
+                start=r.start,
+                end=r.end,
+                coding_id=r.id,
+                memo=r.memo,
+            )
+            for r in session.execute(query)
+        ]
+
+
+def cell_quotes(
+    project: Project, table: ReportTable, row: int, col: int, filters: Filters
+) -> list[Quote]:
+    """The coded passages behind one cell of a cross-tab (all codings, whatever the unit)."""
+    return quotes(project, filters.narrowed(table.cell_filter(row, col)))
+
+
+def options(project: Project) -> ReportOptions:
+    """The codes, roles, cases and coders a report can be built from."""
+    with project.read() as session:
+        codes = tuple(
+            (path, code.kind) for code, path, _ in codetree.ordered(codetree.all_codes(session))
+        )
+        scope = resolve(session, Filters())
+        return ReportOptions(
+            codes=codes,
+            roles=tuple(v for v, _ in domain(session, scope, "role")),
+            cases=tuple(v for v, _ in domain(session, scope, "case")),
+            coders=tuple(v for v, _ in domain(session, scope, "coder")),
+        )
+
+
+def describe(project: Project, filters: Filters, unit: str) -> dict[str, str]:
+    """The provenance of a report made with these filters (for quotes and figures)."""
+    with project.read() as session:
+        return provenance(project, session, resolve(session, filters), unit)
+
+
+# ------------------------------------------------------------- report spec
+SUFFIX = {"table": "txt"}
+
+
+def _filters(options: dict[str, Any]) -> Filters:
+    return Filters(
+        codes=tuple(options.get("codes", ())),
+        coders=tuple(options.get("coders", ())),
+        cases=tuple(options.get("cases", ())),
+        roles=tuple(options.get("roles", ())),
+        include_interviewer=bool(options.get("include_interviewer", False)),
+    )
+
+
+def _crosstab_request(options: dict[str, Any]) -> CrosstabRequest:
+    return CrosstabRequest(
+        rows=options.get("rows", "code"),
+        cols=options.get("cols", "role"),
+        by=options.get("by"),
+        unit=options.get("unit", "codings"),
+        percent=options.get("percent", "none"),
+        margins=bool(options.get("margins", True)),
+        stats=bool(options.get("stats", False)),
+        filters=_filters(options),
+    )
+
+
+def run_spec(
+    project: Project,
+    spec: ReportSpec,
+    folder: Path,
+    on_progress: Callable[[ProgressUpdate], None] = no_progress,
+    should_stop: Callable[[], bool] = never_stop,
+) -> list[Path]:
+    """Regenerate every output of a report spec into ``folder`` (each file written atomically)."""
+    from qualcope.report import export, plot
+    from qualcope.report import quotes as quote_files
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ReportError("is a file, not a folder", path=folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    items = spec.items
+    for index, item in enumerate(items):
+        if should_stop():
+            break
+        on_progress(ProgressUpdate(index, len(items), item.name))
+        options = item.options
+        extra = {"report": spec.title} if spec.title else {}
+        extra["output"] = item.name
+        tables: list[ReportTable] = []
+        if item.kind in ("crosstab", "plot"):
+            tables = crosstab(project, _crosstab_request(options))
+        elif item.kind == "cooccurrence":
+            request = CooccurrenceRequest(
+                rows=tuple(options.get("rows", ())),
+                cols=tuple(options.get("cols", ())),
+                within=options.get("within", "segment"),
+                filters=_filters(options),
+            )
+            tables = [cooccurrence(project, request)]
+        elif item.kind == "frequencies":
+            tables = [frequencies(project, _filters(options), bool(options.get("by_coder")))]
+        for fmt in item.formats:
+            target = folder / f"{item.name}.{SUFFIX.get(fmt, fmt)}"
+            if item.kind == "quotes":
+                filters = _filters({**options, "codes": (options["code"],)})
+                found = quotes(project, filters, options.get("limit"))
+                prov = {**extra, **describe(project, filters, "codings")}
+                quote_files.write(found, fmt, target, prov)
+            elif item.kind == "plot":
+                tables = [t.with_provenance({**extra, **t.provenance}) for t in tables]
+                plot.write_figure(
+                    tables, target, options.get("chart", "heatmap"), options.get("title")
+                )
+            else:
+                tables = [t.with_provenance({**extra, **t.provenance}) for t in tables]
+                export.write(tables, fmt, target, provenance=True)
+            written.append(target)
+    on_progress(ProgressUpdate(len(items), len(items), "done"))
+    return written
+
+
+def export_tables(tables: Sequence[ReportTable], path: Path, fmt: str | None = None) -> str:
+    """Write tables to a file (format from the extension unless given), atomically."""
+    from qualcope.report import export
+
+    chosen = export.format_for(Path(path), fmt)
+    export.write(tables, chosen, Path(path), provenance=chosen != "csv")
+    return chosen

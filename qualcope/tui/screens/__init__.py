@@ -1,0 +1,1 @@
+"""Screens of the coding workspace, one per file."""

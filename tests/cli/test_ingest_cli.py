@@ -1,0 +1,187 @@
+"""`qualcope import / documents / show / segments / codings` as a user runs them."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from rich.console import Console
+
+from qualcope.cli import cli
+from qualcope.cli.ingest_cmds import progress_bar
+from qualcope.domain import ProgressUpdate
+from tests.conftest import ICVC, SAMPLE_CORPUS
+
+GOOD = "Interviewer: What happened?\n\nRespondent: [bold red]Nothing[/] happened, [laughs] really."
+
+
+def invoke(db: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "study.db"
+    assert invoke(path, "init", "--codebook", str(ICVC)).exit_code == 0
+    return path
+
+
+def test_import_folder_with_manifest_then_list_show_and_segments(db: Path) -> None:
+    result = invoke(db, "import", str(SAMPLE_CORPUS))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("imported ") == 9
+    # The .docx was made from src/mobility_citizen.txt: one paragraph per turn.
+    source = (SAMPLE_CORPUS / "src" / "mobility_citizen.txt").read_text(encoding="utf-8")
+    paragraphs = [p for p in source.split("\n\n") if p.strip()]
+    asked = sum(1 for p in paragraphs if p.startswith("Interviewer:"))
+    assert (
+        f"mobility_citizen.docx: {len(source.split()) - len(paragraphs):,} words, " in result.stdout
+    )
+    assert f"{len(paragraphs)} turns, {asked} by the interviewer" in result.stdout
+    assert "9 imported (" in result.stderr and "0 failed" in result.stderr
+
+    listed = json.loads(invoke(db, "documents", "--format", "json").stdout)
+    assert len(listed) == 9 and {d["language"] for d in listed} == {"en", "nl"}
+    assert all(d["respondent_turns"] > 0 and d["interviewer_turns"] > 0 for d in listed)
+    table = invoke(db, "documents").stdout
+    assert "EC-C1" in table and "9 documents" in table
+    rows = invoke(db, "documents", "--format", "csv").stdout.splitlines()
+    assert rows[0].startswith("id,name,case,role,participant,language,words") and len(rows) == 10
+
+    shown = invoke(db, "show", "mobility_citizen.docx").stdout
+    assert "Marleen: Sure. I got a letter from the city" in shown
+    only = invoke(db, "show", "mobility_citizen.docx", "--respondent-only").stdout
+    assert "Interviewer:" not in only and "Marleen:" in only
+
+    segments = json.loads(
+        invoke(db, "segments", "mobility_citizen.docx", "--format", "json").stdout
+    )
+    assert {s["kind"] for s in segments} == {"turn", "sentence"}
+    first = next(s for s in segments if s["kind"] == "turn" and not s["interviewer"])
+    assert first["speaker"] == "Marleen" and first["text"].startswith("Sure. I got a letter")
+
+
+def test_transcript_markup_is_printed_literally(db: Path, tmp_path: Path) -> None:
+    (tmp_path / "m.txt").write_text(GOOD, encoding="utf-8")
+    assert invoke(db, "import", str(tmp_path / "m.txt")).exit_code == 0
+    shown = invoke(db, "show", "m.txt").stdout
+    assert "[bold red]Nothing[/] happened, [laughs] really." in shown
+    csv_rows = invoke(db, "segments", "m.txt", "--kind", "turn", "--format", "csv").stdout
+    assert csv_rows.splitlines()[2].endswith('"[bold red]Nothing[/] happened, [laughs] really."')
+
+
+def test_batch_lists_bad_files_and_exits_non_zero(db: Path, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n....")
+    result = invoke(
+        db,
+        "import",
+        str(tmp_path / "good.txt"),
+        str(tmp_path / "empty.txt"),
+        str(tmp_path / "photo.txt"),
+    )
+    assert result.exit_code == 1
+    assert f"qualcope: error: {tmp_path / 'empty.txt'}: the file is empty" in result.stderr
+    assert "photo.txt: this looks like a PNG image" in result.stderr
+    assert "1 imported" in result.stderr and "2 failed" in result.stderr
+    assert "not imported: empty.txt, photo.txt" in result.stderr
+    names = [d["name"] for d in json.loads(invoke(db, "documents", "--format", "json").stdout)]
+    assert names == ["good.txt"]
+    again = invoke(db, "import", str(tmp_path / "good.txt"))
+    assert again.exit_code == 0 and "skipped" in again.stderr and "1 skipped" in again.stderr
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "qualcope", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "files, args, message",
+    [
+        ({"e.txt": b"  \n "}, ["import", "e.txt"], "e.txt: the document is empty"),
+        ({"x.docx": b"not a zip"}, ["import", "x.docx"], "x.docx: is not a valid Word document"),
+        (
+            {"s.srt": b"1\n00:00:01,000 -> 00:00:02,000\nHi\n"},
+            ["import", "s.srt"],
+            "s.srt, line 2: expected a cue number and a timing line",
+        ),
+        (
+            {"d/manifest.csv": b"file,role\ngone.txt,public servant\n"},
+            ["import", "d"],
+            "manifest.csv, line 2: file 'gone.txt' not found",
+        ),
+        ({}, ["show", "nothing.txt"], "no document 'nothing.txt'"),
+        ({}, ["import", "a.txt", "--lang", "qq"], "unknown language 'qq'"),
+    ],
+    ids=["empty", "docx", "srt", "manifest", "show", "lang"],
+)
+def test_a_user_mistake_is_one_line_non_zero_and_changes_nothing(
+    tmp_path: Path, files: dict[str, bytes], args: list[str], message: str
+) -> None:
+    assert invoke(tmp_path / "qualcope.db", "init").exit_code == 0
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(content)
+    before = invoke(tmp_path / "qualcope.db", "documents", "--format", "csv").output
+    result = _run(*args, cwd=tmp_path)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("qualcope: error:"), (
+        result.stderr
+    )
+    assert invoke(tmp_path / "qualcope.db", "documents", "--format", "csv").output == before
+
+
+def test_codings_import_and_export(db: Path, tmp_path: Path) -> None:
+    assert invoke(db, "import", str(SAMPLE_CORPUS)).exit_code == 0
+    result = invoke(db, "codings", "import", str(SAMPLE_CORPUS / "codings.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert "codings added, 0 already present" in result.stderr
+    assert "new coders: Reference coder" in result.stderr
+    out = tmp_path / "out.csv"
+    exported = invoke(db, "codings", "export", str(out))
+    assert exported.exit_code == 0 and exported.stderr.startswith("wrote ")
+    shipped = (SAMPLE_CORPUS / "codings.csv").read_text(encoding="utf-8").splitlines()
+    assert len(out.read_text(encoding="utf-8").splitlines()) == len(shipped)
+    mine = invoke(db, "codings", "export", str(out), "--only-coder", "nobody")
+    assert "wrote 0 codings" in mine.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("file,start,end,code\nmobility_citizen.docx,5,2,Avoidance\n", encoding="utf-8")
+    failed = invoke(db, "codings", "import", str(bad))
+    assert failed.exit_code == 1
+    assert re.fullmatch(
+        rf"qualcope: error: {re.escape(str(bad))}, line 2: span 5-2 is outside "
+        r"mobility_citizen\.docx \(0-\d+\) or empty",
+        failed.stderr.strip(),
+    )
+
+
+def test_progress_bar_shows_files_and_words_per_second() -> None:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=120)
+    with progress_bar("importing", console=console) as update:
+        update(ProgressUpdate(1, 2, "a.txt: imported", 1_500))
+        update(ProgressUpdate(2, 2, "[b.txt]: imported", 3_000))
+    output = buffer.getvalue()
+    assert "words/s" in output and "3,000 words" in output and "2/2" in output
+
+
+def test_progress_bar_draws_nothing_when_not_a_terminal() -> None:
+    buffer = io.StringIO()
+    with progress_bar("importing", console=Console(file=buffer, force_terminal=False)) as update:
+        update(ProgressUpdate(1, 1, "a", 10))
+    assert buffer.getvalue() == ""

@@ -1,0 +1,227 @@
+"""Every transcript format of the issue: canonical text, turns with exact offsets, timestamps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+import pytest
+
+from qualcope.errors import ImportFileError
+from qualcope.ingest import Transcript, read_transcript
+
+MakeFile = Callable[[bytes | str, str], Path]
+
+
+def turns_of(transcript: Transcript) -> list[tuple[str | None, bool, str]]:
+    text = transcript.text
+    return [(t.speaker, t.is_interviewer, text[t.start : t.end]) for t in transcript.turns]
+
+
+def test_txt_keeps_the_file_text_and_finds_turns(make_file: MakeFile) -> None:
+    raw = "Interviewer: How did you join?\r\n\r\nRespondent: A neighbour asked me. [laughs]\r\n"
+    transcript = read_transcript(make_file(raw.encode(), "a.txt"))
+    assert (
+        transcript.text
+        == "Interviewer: How did you join?\n\nRespondent: A neighbour asked me. [laughs]"
+    )
+    assert turns_of(transcript) == [
+        ("Interviewer", True, "How did you join?"),
+        ("Respondent", False, "A neighbour asked me. [laughs]"),
+    ]
+    assert (transcript.source_format, transcript.words) == ("txt", 9)
+
+
+def test_md_with_bold_labels(make_file: MakeFile) -> None:
+    raw = "# Interview 2\n\n**I:** Waarom?\n\n**R:** Omdat *het* moest.\n"
+    transcript = read_transcript(make_file(raw, "b.md"))
+    assert transcript.source_format == "md"
+    assert turns_of(transcript) == [
+        (None, False, "# Interview 2"),
+        ("I", True, "Waarom?"),
+        ("R", False, "Omdat *het* moest."),
+    ]
+
+
+def _docx(
+    path: Path, paragraphs: list[tuple[str | None, str]], table: list[list[str]] | None = None
+) -> Path:
+    document = docx.Document()
+    for label, text in paragraphs:
+        paragraph = document.add_paragraph()
+        if label is not None:
+            paragraph.add_run(label).bold = True
+        paragraph.add_run(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                grid.cell(r, c).text = value
+    document.save(str(path))
+    return path
+
+
+def test_docx_bold_labels_become_turns_rebuilt_as_speaker_paragraphs(tmp_path: Path) -> None:
+    path = _docx(
+        tmp_path / "c.docx",
+        [
+            (None, "Interview with a coordinator"),
+            ("Interviewer:", " What do you do?"),
+            ("Sam", ": I coordinate."),  # bold label, colon outside the bold run
+            (None, "And I chair the steering group."),  # continues Sam's turn
+            ("Interviewer:", " Thanks."),
+        ],
+    )
+    transcript = read_transcript(path)
+    assert transcript.text == (
+        "Interview with a coordinator\n\nInterviewer: What do you do?\n\n"
+        "Sam: I coordinate.\nAnd I chair the steering group.\n\nInterviewer: Thanks."
+    )
+    assert turns_of(transcript) == [
+        (None, False, "Interview with a coordinator"),
+        ("Interviewer", True, "What do you do?"),
+        ("Sam", False, "I coordinate.\nAnd I chair the steering group."),
+        ("Interviewer", True, "Thanks."),
+    ]
+
+
+def test_docx_plain_labels_and_a_speaker_table(tmp_path: Path) -> None:
+    path = _docx(
+        tmp_path / "d.docx",
+        [(None, "Interviewer: Shall we start?")],
+        table=[["Respondent", "00:00:05", "Yes, fine."], ["Interviewer", "00:00:09", "Good."]],
+    )
+    transcript = read_transcript(path)
+    assert turns_of(transcript) == [
+        ("Interviewer", True, "Shall we start?"),
+        ("Respondent", False, "Yes, fine."),
+        ("Interviewer", True, "Good."),
+    ]
+    assert transcript.turns[1].meta == {"start": 5.0, "parts": 1}
+    assert "00:00:05" not in transcript.text
+
+
+def test_odt(tmp_path: Path) -> None:
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    for line in ("Interviewer: Hoe begon het?", "Respondent: Met een brief.", "Interviewer: En?"):
+        document.text.addElement(P(text=line))
+    document.save(str(tmp_path / "e.odt"))
+    transcript = read_transcript(tmp_path / "e.odt")
+    assert transcript.source_format == "odt"
+    assert turns_of(transcript) == [
+        ("Interviewer", True, "Hoe begon het?"),
+        ("Respondent", False, "Met een brief."),
+        ("Interviewer", True, "En?"),
+    ]
+
+
+def test_odt_with_encryption_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "secret.odt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr(
+            "META-INF/manifest.xml",
+            "<manifest:manifest><manifest:file-entry><manifest:encryption-data/>"
+            "</manifest:file-entry></manifest:manifest>",
+        )
+        archive.writestr("content.xml", b"\x8f\x00garbage")
+    with pytest.raises(ImportFileError, match="secret.odt: is a password-protected OpenDocument"):
+        read_transcript(path)
+
+
+VTT = """\ufeffWEBVTT - interview 3
+
+NOTE recorded on Teams
+
+1
+00:00:01.000 --> 00:00:04.500 align:start
+<v Interviewer>Thanks for joining. &amp; welcome.</v>
+
+00:00:05.000 --> 00:00:08.000
+<v.loud Ana Smith>We started in <i>2019</i>,
+with six people.</v>
+
+00:00:08.200 --> 00:00:10.000
+<v Ana Smith>Then it grew.</v>
+
+00:00:10.500 --> 00:00:12.000
+Interviewer: And now?
+
+00:00:12.500 --> 00:00:14.000
+<v Ana Smith>Now we are forty.</v><v Interviewer>Wow.</v>
+"""
+
+
+def test_vtt_voice_tags_prefixes_merging_and_timestamps_in_meta(make_file: MakeFile) -> None:
+    transcript = read_transcript(make_file(VTT, "f.vtt"))
+    assert transcript.text == (
+        "Interviewer: Thanks for joining. & welcome.\n\n"
+        "Ana Smith: We started in 2019, with six people. Then it grew.\n\n"
+        "Interviewer: And now?\n\nAna Smith: Now we are forty.\n\nInterviewer: Wow."
+    )
+    assert turns_of(transcript)[1] == (
+        "Ana Smith",
+        False,
+        "We started in 2019, with six people. Then it grew.",
+    )
+    assert [t.is_interviewer for t in transcript.turns] == [True, False, True, False, True]
+    assert transcript.turns[1].meta == {"start": 5.0, "end": 10.0, "parts": 2}
+    assert "-->" not in transcript.text and "00:00" not in transcript.text
+
+
+SRT = """1
+00:00:01,000 --> 00:00:03,000
+Interviewer: What happened
+at the first meeting?
+
+2
+00:00:03,500 --> 00:00:06,000
+<i>Respondent:</i> Nobody came.
+
+3
+00:00:06,000 --> 00:00:07,250
+{\\an8}Respondent: Really nobody.
+"""
+
+
+def test_srt(make_file: MakeFile) -> None:
+    transcript = read_transcript(make_file(SRT, "g.srt"))
+    assert turns_of(transcript) == [
+        ("Interviewer", True, "What happened at the first meeting?"),
+        ("Respondent", False, "Nobody came. Really nobody."),
+    ]
+    assert transcript.turns[1].meta == {"start": 3.5, "end": 7.25, "parts": 2}
+
+
+def test_rtf(make_file: MakeFile) -> None:
+    rtf = (
+        r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}"
+        r"\f0 Interviewer: Hoe ging het caf\'e9?\par"
+        r"\b Respondent:\b0  Goed, \u8220?echt\u8221? goed.\par}"
+    )
+    transcript = read_transcript(make_file(rtf.encode("ascii"), "h.rtf"))
+    assert turns_of(transcript) == [
+        ("Interviewer", True, "Hoe ging het café?"),
+        ("Respondent", False, "Goed, “echt” goed."),
+    ]
+
+
+def test_rtf_that_is_not_rtf(make_file: MakeFile) -> None:
+    with pytest.raises(ImportFileError, match="is not an RTF document"):
+        read_transcript(make_file("Interviewer: plain text", "i.rtf"))
+
+
+@pytest.mark.parametrize("name", ["a.txt", "f.vtt", "g.srt"])
+def test_offsets_are_exact_for_every_turn(make_file: MakeFile, name: str) -> None:
+    content = {"a.txt": "Interviewer: Hé?\n\nRespondent: Ja 👍 ok.", "f.vtt": VTT, "g.srt": SRT}
+    transcript = read_transcript(make_file(content[name], name))
+    for turn in transcript.turns:
+        piece = transcript.text[turn.start : turn.end]
+        assert piece == piece.strip() and piece
+        assert not piece.startswith(f"{turn.speaker}:")

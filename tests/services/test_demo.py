@@ -1,0 +1,52 @@
+"""The demo project: ICVC codebook, the sample corpus and its reference coding, with progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcope.cli import cli
+from qualcope.domain import ProgressUpdate
+from qualcope.errors import ProjectError
+from qualcope.services import codings, demo
+from qualcope.services.documents import list_documents
+from qualcope.services.project import Project
+from tests.conftest import SAMPLE_CORPUS
+
+
+@pytest.mark.slow
+def test_demo_no_tui_builds_the_demo_project(tmp_path: Path) -> None:
+    target = tmp_path / "demo.db"
+    result = CliRunner().invoke(cli, ["--db", str(target), "demo", "--no-tui"])
+    assert result.exit_code == 0, result.output
+    assert f"built demo project {target}" in result.stderr
+    with Project.open(target, "tester") as project:
+        assert demo.is_demo(project)
+        refs = list_documents(project, coder="Reference coder")
+        manifest_rows = (SAMPLE_CORPUS / "manifest.csv").read_text(encoding="utf-8").splitlines()
+        assert len(refs) == len(manifest_rows) - 1 >= 9
+        assert codings.count_codings(project) >= 150
+        assert all(ref.coded_turns > 0 for ref in refs)  # every transcript has reference codings
+    again = CliRunner().invoke(cli, ["--db", str(target), "demo", "--no-tui"])
+    assert again.exit_code == 0 and "opened demo project" in again.stderr
+
+
+@pytest.mark.slow
+def test_building_the_demo_reports_progress(tmp_path: Path) -> None:
+    seen: list[ProgressUpdate] = []
+    project = demo.build_demo(tmp_path / "demo.db", "tester", seen.append)
+    project.close()
+    messages = [update.message for update in seen]
+    assert messages[0] == "codebook"
+    assert any(m.endswith(".docx: imported") for m in messages)
+    assert max(update.words for update in seen) > 12_000
+    assert messages[-1] == "reference codings" and seen[-1].done >= 150
+
+
+def test_demo_refuses_to_overwrite_another_project(project: Project) -> None:
+    location = project.path
+    project.close()
+    with pytest.raises(ProjectError, match="not the demo is here; refusing to overwrite"):
+        demo.open_or_build_demo(location, "tester")

@@ -1,0 +1,53 @@
+"""Fixtures for the TUI tests: a project with the ICVC codebook and stored transcripts."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from qualcope.domain import CodeNode
+from qualcope.services import codebook
+from qualcope.services.project import Project
+from tests.tui.transcripts import SMALL_INTERVIEW, store_transcript
+
+
+@pytest.fixture
+def coding_project(icvc_project: Project) -> Project:
+    """The ICVC codebook and one small interview (document id 1)."""
+    store_transcript(icvc_project, SMALL_INTERVIEW, name="panel.txt")
+    return icvc_project
+
+
+@pytest.fixture
+def code_id(coding_project: Project) -> Callable[[str], int]:
+    nodes: dict[str, CodeNode] = {n.name: n for n in codebook.tree(coding_project)}
+    return lambda name: nodes[name].id
+
+
+def drive(test: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an async test body (a Textual pilot session) from a plain pytest test."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until the app drew everything and no write or read is pending."""
+    await pilot.pause()
+    await pilot.app.settled()  # type: ignore[attr-defined]
+    await pilot.pause()
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press keys one by one, letting the app settle after each (as a user would)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)

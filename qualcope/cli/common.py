@@ -143,7 +143,9 @@ def emit_rows(
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(Text(_cell(row.get(c))) for c in columns))
-    Console(file=sys.stdout, soft_wrap=False).print(table)
+    # Piped output is for reading or grepping: do not fold cells into 80 columns.
+    width = None if sys.stdout.isatty() else 200
+    Console(file=sys.stdout, soft_wrap=False, width=width).print(table)
 
 
 def _cell(value: Any) -> str:

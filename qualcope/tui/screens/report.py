@@ -42,7 +42,7 @@ class ReportScreen(Screen[None]):
     DEFAULT_CSS = """
     ReportScreen { layout: vertical; }
     ReportScreen #report-controls { height: auto; padding: 0 1; }
-    ReportScreen .report-row { height: auto; }
+    ReportScreen .report-row { height: 3; }
     ReportScreen .report-row Select { width: 1fr; margin: 0 1 0 0; }
     ReportScreen .report-row Checkbox { width: auto; }
     ReportScreen #report-status { height: auto; padding: 0 1; color: $text-muted; }

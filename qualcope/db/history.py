@@ -7,10 +7,15 @@ At the end of the unit of work they are written as one ``Action`` with its
 (redo) or backwards (undo) through Core statements, in an order that keeps
 foreign keys valid, after checking that the rows are still as the events
 left them (so one coder's undo never overwrites another's later edit).
+
+An action that is never undone may record a row with a long text column summarised
+(``summarised``: the text's sha256 and length instead of a second copy of it; an import
+records its documents so). ``apply_changes`` refuses to replay such a row.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,13 +27,15 @@ from sqlalchemy.orm import Session, object_mapper
 from sqlalchemy.orm.attributes import instance_state
 
 from qualcope.db.models import Action, Base, Event
-from qualcope.errors import ConflictError
+from qualcope.errors import ConflictError, QualcopeError
 
 # Tables whose changes are not part of the undoable history.
 # model_artifacts: a trained model is derived data, replaced on every retrain (and
 # megabytes of bytes that an event's JSON cannot hold); undo never restores one.
 UNTRACKED = {"actions", "events", "project_info", "segments", "coders", "model_artifacts"}
 VERSION_COLUMN = "version"
+# The key of an event row that lists its summarised columns (see ``summarised``).
+SUMMARISED = "_summarised"
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,34 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+def row_values(table_name: str, values: dict[str, Any]) -> dict[str, Any]:
+    """An event row of a row written with Core: every column of the table, as JSON values."""
+    return {column.name: _jsonable(values.get(column.name)) for column in _table(table_name).c}
+
+
+def summarised(row: dict[str, Any], *columns: str) -> dict[str, Any]:
+    """The event row with each text column replaced by ``{"sha256": ..., "length": ...}``.
+
+    For actions that are never undone (``undoable=False``), such as an import, whose log entry
+    must say what was written but need not hold a second copy of a whole document text.
+    ``apply_changes`` refuses to replay a summarised row.
+    """
+    out = dict(row)
+    for name in columns:
+        text = str(out[name])
+        out[name] = {
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "length": len(text),
+        }
+    out[SUMMARISED] = sorted(columns)
+    return out
+
+
+def is_summarised(change: Change) -> bool:
+    """True when the change's row holds a summary of a column instead of its value."""
+    return SUMMARISED in (change.before or {}) or SUMMARISED in (change.after or {})
 
 
 def _row_of(obj: Any, *, before: bool) -> dict[str, Any]:
@@ -130,6 +165,11 @@ class ChangeRecorder:
         )
 
 
+# Built once: a statement built per call costs more than SQLite's write of the row.
+_INSERT_ACTION = insert(Action).returning(Action.id)
+_INSERT_EVENT = insert(Event)
+
+
 def write_action(
     session: Session,
     changes: list[Change],
@@ -143,20 +183,19 @@ def write_action(
     """Append one action and its events to the log; returns the action id."""
     conn = session.connection()
     action_id = conn.execute(
-        insert(Action)
-        .values(
-            label=label[:300],
-            coder_id=coder_id,
-            kind=kind,
-            target_id=target_id,
-            undoable=undoable and bool(changes),
-            undone=False,
-        )
-        .returning(Action.id)
+        _INSERT_ACTION,
+        {
+            "label": label[:300],
+            "coder_id": coder_id,
+            "kind": kind,
+            "target_id": target_id,
+            "undoable": undoable and bool(changes),
+            "undone": False,
+        },
     ).scalar_one()
     if changes:
         conn.execute(
-            insert(Event),
+            _INSERT_EVENT,
             [
                 {
                     "action_id": action_id,
@@ -246,6 +285,12 @@ def _parents_first(changes: list[Change]) -> list[Change]:
 
 def apply_changes(session: Session, changes: list[Change]) -> list[Change]:
     """Apply changes with Core, checking each row is as expected; returns what was applied."""
+    summary = next((c for c in changes if is_summarised(c)), None)
+    if summary is not None:  # the log holds a digest, not the value: nothing to restore from
+        raise QualcopeError(
+            f"the history keeps only a summary of this {_label(summary.table)}; "
+            "it cannot be replayed"
+        )
     conn = session.connection()
     inserts = _parents_first([c for c in changes if c.op == "insert"])
     updates = [c for c in changes if c.op == "update"]

@@ -34,22 +34,40 @@ ARCHITECTURE = "qualcope.TextCatBOWNorm.v1"
 FEATURE_SCALE = 8.0
 
 
-def mean_counts() -> Model:
-    """Divide each document's n-gram counts by their total (a length-free bag of words)."""
+def norm_counts(ngram_size: int) -> Model:
+    """Per document, each NORM (or n-gram of NORMs) with its count divided by their total.
 
-    def forward(model: Model, inputs: Any, is_train: bool) -> tuple[Any, Callable[[Any], Any]]:
-        keys, values, lengths = inputs
+    The same as spaCy's ``extract_ngrams`` followed by a mean, but unigrams of a whole
+    batch are counted with one sort instead of one ``numpy.unique`` per document (the
+    classifier's hot path when thousands of sentences are scored).
+    """
+
+    def forward(model: Model, docs: list[Any], is_train: bool) -> tuple[Any, Callable]:
         xp = model.ops.xp
+        if ngram_size > 1:
+            keys, values, lengths = extract_ngrams(ngram_size, attr=NORM).predict(docs)
+        else:
+            arrays = [doc.to_array(NORM) for doc in docs]
+            sizes = xp.asarray([len(a) for a in arrays], dtype="int64")
+            flat = xp.concatenate(arrays) if arrays else xp.zeros(0, dtype="uint64")
+            owner = xp.repeat(xp.arange(len(arrays)), sizes)
+            order = xp.lexsort((flat, owner))
+            flat, owner = flat[order], owner[order]
+            new = xp.ones(flat.shape[0], dtype=bool)
+            new[1:] = (flat[1:] != flat[:-1]) | (owner[1:] != owner[:-1])
+            starts = xp.flatnonzero(new)
+            keys = flat[starts]
+            values = xp.diff(xp.append(starts, flat.shape[0])).astype("f")
+            lengths = xp.bincount(owner[starts], minlength=len(arrays)).astype("int32")
         if values.size:
-            ends = xp.cumsum(lengths)
-            starts = ends - lengths
+            totals = xp.zeros(lengths.shape[0], dtype=values.dtype)
             nonempty = lengths > 0
-            totals = xp.ones(lengths.shape[0], dtype=values.dtype)
-            totals[nonempty] = xp.add.reduceat(values, starts[nonempty])
+            ends = xp.cumsum(lengths)
+            totals[nonempty] = xp.add.reduceat(values, (ends - lengths)[nonempty])
             values = values * (FEATURE_SCALE / xp.repeat(totals, lengths))
-        return (keys, values, lengths), lambda d_inputs: d_inputs
+        return (keys, values, lengths), lambda d_inputs: []
 
-    return Model("mean_counts", forward)
+    return Model("norm_counts", forward)
 
 
 @registry.architectures(ARCHITECTURE)
@@ -66,7 +84,7 @@ def build_bow_norm_classifier(
     resizable_layer = resizable(
         sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults)
     )
-    model = chain(extract_ngrams(ngram_size, attr=NORM), mean_counts(), resizable_layer)
+    model = chain(norm_counts(ngram_size), resizable_layer)
     model = with_cpu(model, model.ops)
     if not no_output_layer:
         output = Logistic()

@@ -72,6 +72,13 @@ class Corpus:
     accepted: list[SpanLabel] = field(default_factory=list)
     finished: set[int] = field(default_factory=set)
 
+    def labelled_documents(self) -> set[int]:
+        """Documents with anything known about them: finished, coded or decided on."""
+        found = set(self.finished)
+        found.update(s.document_id for s in self.codings)
+        found.update(s.document_id for s in self.rejections)
+        return found
+
     def units_of(self, lang: str, documents: Iterable[int] | None = None) -> list[Unit]:
         chosen = sorted(documents) if documents is not None else sorted(self.languages)
         return [u for d in chosen if self.languages.get(d) == lang for u in self.units.get(d, [])]
@@ -84,8 +91,9 @@ class Corpus:
         finished: Iterable[int] | None = None,
     ) -> LabelledUnits:
         """Units of a language with what is known about them (see ``training.label_units``)."""
+        chosen = self.labelled_documents() if documents is None else documents
         return label_units(
-            self.units_of(lang, documents),
+            self.units_of(lang, chosen),
             self.codings,
             self.rejections,
             self.finished if finished is None else finished,

@@ -85,6 +85,8 @@ class CueMatcher:
         matches = self.matcher(doc)
         if self.lemma_matcher is not None:
             matches = sorted(set(matches) | set(self.lemma_matcher(doc)), key=lambda m: m[1:])
+        if not matches:
+            return doc  # most sentences: no span group at all (cheaper than an empty one)
         spans = []
         for key_id, start, end in matches:
             label, cue = self.keys[key_id]
@@ -108,6 +110,8 @@ def add_cue_matcher(
     """Add a ``qualcope_cues`` component holding ``cues`` (label -> phrases) to ``nlp``."""
     from qualcope.nlp.pipeline import has_lemmas
 
+    if nlp.has_pipe(FACTORY):  # a pipeline reused with another codebook: replace its cues
+        nlp.remove_pipe(FACTORY)
     config: dict[str, Any] = {"match_lemmas": has_lemmas(nlp) and not _lookup_only(nlp)}
     kwargs: dict[str, Any] = {"before": before} if before and nlp.has_pipe(before) else {}
     component = nlp.add_pipe(FACTORY, config=config, **kwargs)

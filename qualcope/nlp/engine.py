@@ -11,25 +11,34 @@ A fired cue scores its precision on labelled segments, shrunk towards 0.5
 until there is evidence (``training.cue_precision``), so a cue the analyst
 keeps rejecting stops being suggested; the classifier's probability (with the
 shift of repeated positives taken out) can propose a unit with no cue at all.
-A unit is suggested when the higher of the two reaches SUGGEST_THRESHOLD: one
-chance in four, because rejecting a suggestion costs a key press while a
-missed segment costs a finding. ``qualcope suggest evaluate`` measures it.
+A unit is suggested when the higher of the two reaches SUGGEST_THRESHOLD.
+For F1 the best cut-off of calibrated probabilities is half the best F1
+reachable; suggestions here reach an F1 of about 0.3, hence 0.15 (rejecting
+a suggestion costs one key press, a missed segment a finding). The value was
+chosen on the sample corpus, which ``qualcope suggest evaluate`` also
+measures: see README for what that means for the figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcope.nlp.results import Candidate, Unit
 from qualcope.nlp.training import CUE_PRIOR, code_label, parse_label
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 SUGGEST_THRESHOLD = 0.15
 BATCH_SIZE = 512
+BLOCK = 64  # units per spaCy Doc when there is no classifier
+JOINER = "\n\n"
+# Probabilities below this are not kept per unit (nothing is suggested near it).
+PROBABILITY_FLOOR = 0.005
 METHOD_NAMES = ("cue", "classifier", "combined")
 
 
@@ -93,30 +102,97 @@ class Engine:
     def codes(self) -> set[int]:
         return self.cue_codes | self.classifier_codes
 
-    def analyse(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> Iterator[Analysis]:
-        """Cue hits and probabilities for each text, in order."""
-        from qualcope.nlp.classifier import unrepeat
+    def analyse(
+        self, texts: Iterable[str], batch_size: int = BATCH_SIZE, *, cues_only: bool = False
+    ) -> Iterator[Analysis]:
+        """Cue hits and probabilities for each text, in order (``cues_only``: no classifier).
 
-        docs = self.nlp.pipe(texts, batch_size=batch_size)
-        extra = (
-            self._separate_classifier.pipe(texts, batch_size=batch_size)
-            if self._separate_classifier is not None
+        The classifier's scores are taken as one matrix per batch (no ``doc.cats``);
+        probabilities under PROBABILITY_FLOOR are left out.
+        """
+        from spacy.util import minibatch
+
+        from qualcope.nlp.classifier import COMPONENT
+
+        classifier = None if cues_only else (self._separate_classifier or self.nlp)
+        if classifier is not None and not classifier.has_pipe(COMPONENT):
+            classifier = None
+        if classifier is not None and classifier is not self.nlp:
+            texts = list(texts)  # read twice: once per pipeline
+        disabled = [COMPONENT] if self.nlp.has_pipe(COMPONENT) else []
+        docs = self.nlp.pipe(texts, batch_size=batch_size, disable=disabled)
+        if classifier is None:
+            for doc in docs:
+                yield Analysis(self._hits(doc))
+            return
+        textcat = classifier.get_pipe(COMPONENT)
+        other = (
+            classifier.pipe(texts, batch_size=batch_size, disable=[COMPONENT])
+            if classifier is not self.nlp
             else None
         )
+        for batch in minibatch(docs, size=batch_size):
+            scored = batch if other is None else [next(other) for _ in batch]
+            rows = self._probabilities(textcat.predict(scored), textcat.labels)
+            for doc, probabilities in zip(batch, rows, strict=True):
+                yield Analysis(self._hits(doc), probabilities)
+
+    def _hits(self, doc: Doc) -> tuple[CueHit, ...]:
         key = self.matcher.spans_key
-        for doc in docs:
-            hits = tuple(
-                CueHit(parsed[1], span.id_, span.start_char, span.end_char)
-                for span in doc.spans.get(key, ())
-                if (parsed := parse_label(span.label_)) is not None
-            )
-            cats = next(extra).cats if extra is not None else doc.cats
-            probabilities = {
-                self._labels[label]: unrepeat(float(p), self._repeats.get(label, 1))
-                for label, p in cats.items()
-                if label in self._labels
-            }
-            yield Analysis(hits, probabilities)
+        if key not in doc.spans:
+            return ()
+        return tuple(
+            CueHit(parsed[1], span.id_, span.start_char, span.end_char)
+            for span in doc.spans[key]
+            if (parsed := parse_label(span.label_)) is not None
+        )
+
+    def _probabilities(self, scores: Any, labels: Sequence[str]) -> list[dict[int, float]]:
+        """Rows of label scores -> {code: probability}, repeated positives taken out."""
+        import numpy
+
+        matrix = numpy.asarray(scores, dtype="float64")
+        columns = [i for i, label in enumerate(labels) if label in self._labels]
+        codes = [self._labels[labels[i]] for i in columns]
+        repeat = numpy.asarray([float(self._repeats.get(labels[i], 1)) for i in columns])
+        chosen = matrix[:, columns]
+        chosen = chosen / (repeat - (repeat - 1.0) * chosen)  # classifier.unrepeat, vectorised
+        out: list[dict[int, float]] = [{} for _ in range(chosen.shape[0])]
+        rows, cols = numpy.nonzero(chosen >= PROBABILITY_FLOOR)
+        for row, col, value in zip(
+            rows.tolist(), cols.tolist(), chosen[rows, cols].tolist(), strict=True
+        ):
+            out[row][codes[col]] = value
+        return out
+
+    def analyse_units(self, units: Sequence[Unit]) -> Iterator[Analysis]:
+        """Like ``analyse`` over the units' texts; without a classifier, blocks of units go
+        through spaCy as one text each (one Doc per block instead of per sentence).
+
+        The texts of a block are joined by a blank line, which the tokenizer keeps as a
+        token of its own, so no cue can match across two units and each unit is tokenised
+        as it would be alone.
+        """
+        if self.classifier_codes or self._separate_classifier is not None:
+            yield from self.analyse([u.text for u in units])
+            return
+        blocks = [units[i : i + BLOCK] for i in range(0, len(units), BLOCK)]
+        texts = (JOINER.join(u.text for u in block) for block in blocks)
+        for block, analysis in zip(blocks, self.analyse(texts), strict=True):
+            starts: list[int] = []
+            position = 0
+            for unit in block:
+                starts.append(position)
+                position += len(unit.text) + len(JOINER)
+            per_unit: list[list[CueHit]] = [[] for _ in block]
+            for hit in analysis.hits:
+                index = bisect_right(starts, hit.start) - 1
+                offset = starts[index]
+                per_unit[index].append(
+                    CueHit(hit.code_id, hit.cue, hit.start - offset, hit.end - offset)
+                )
+            for hits in per_unit:
+                yield Analysis(tuple(hits))
 
     def precision_of(self, code_id: int, cue: str) -> float:
         return self.cue_precision.get((code_id, cue), CUE_PRIOR)
@@ -156,6 +232,8 @@ class Engine:
             hits = [h for h in analysis.hits if h.code_id == code_id]
             hit = max(hits, key=lambda h: self.precision_of(code_id, h.cue)) if hits else None
             probability = analysis.probabilities.get(code_id)
+            if probability is None and code_id in self.classifier_codes:
+                probability = 0.0  # under PROBABILITY_FLOOR
             out.append(
                 Candidate(
                     unit=unit,

@@ -20,6 +20,8 @@ from qualcope.nlp.training import SpanLabel, codes_covering, cue_precision
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from qualcope.nlp.engine import Engine
+
 CHUNK = 2000
 
 
@@ -36,18 +38,20 @@ class Done:
         return code_id in codes_covering(unit, self.codings.get(unit.document_id, ()))
 
 
-def engine_for(
-    lang: str, book: Codebook, corpus: Corpus, codes: Collection[int], nlp: Language | None
-):
+def engine_for(lang: str, book: Codebook, corpus: Corpus, nlp: Language | None) -> Engine:
     """The engine of one language, with cue precisions learnt from the labelled units."""
     from qualcope.nlp.engine import Engine
 
+    engine = Engine(lang, book.cues_for(lang), nlp)
     labelled = corpus.labelled(lang, book.paths)
-    hits = [
-        [(h.code_id, h.cue) for h in analysis.hits]
-        for analysis in Engine(lang, book.cues_for(lang)).analyse([u.text for u in labelled.units])
-    ]
-    return Engine(lang, book.cues_for(lang, codes), nlp, cue_precision(labelled, hits))
+    if any(labelled.fair):
+        texts = [u.text for u in labelled.units]
+        hits = [
+            [(h.code_id, h.cue) for h in analysis.hits]
+            for analysis in engine.analyse(texts, cues_only=True)
+        ]
+        engine.cue_precision = cue_precision(labelled, hits)
+    return engine
 
 
 def generate(
@@ -67,19 +71,19 @@ def generate(
     out: list[tuple[Candidate, str]] = []
     scored = words = 0
     for lang in sorted({corpus.languages[d] for d in documents}):
-        engine = engine_for(lang, book, corpus, chosen, models.get(lang))
+        engine = engine_for(lang, book, corpus, models.get(lang))
         units = corpus.units_of(lang, documents)
         for start in range(0, len(units), CHUNK):
             if should_stop():
                 return None
             chunk = units[start : start + CHUNK]
-            for unit, analysis in zip(chunk, engine.analyse([u.text for u in chunk]), strict=True):
+            for unit, analysis in zip(chunk, engine.analyse_units(chunk), strict=True):
                 out.extend(
                     (candidate, lang)
                     for candidate in engine.candidates(unit, analysis, codes=chosen)
                     if not done.covers(unit, candidate.code_id)
                 )
             scored += len(chunk)
-            words += sum(len(u.text.split()) for u in chunk)
+            words += sum(u.text.count(" ") + 1 for u in chunk)  # about: spaces, not tokens
             on_progress(ProgressUpdate(scored, total, "suggesting", words=words))
     return out, scored

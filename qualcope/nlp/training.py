@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from qualcope.nlp.results import Unit
 
-PSEUDO_REPEAT = 3
+PSEUDO_REPEAT = 1
 MIN_POSITIVES = 5
 MIN_NEGATIVES = 5
 # Cue precision is shrunk towards the code's (and that towards PRIOR) by this many hits.
-SHRINK = 4.0
+SHRINK = 8.0
 CUE_PRIOR = 0.5
 
 

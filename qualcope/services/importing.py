@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from qualcope.db import engine as engines
-from qualcope.db.models import Case, Document, Participant
+from qualcope.db.history import Change, row_values, summarised
+from qualcope.db.models import Case, Document, Participant, new_guid, utcnow
 from qualcope.domain import (
     DEFAULT_ROLES,
     ProgressCallback,
@@ -39,6 +40,7 @@ from qualcope.services.documents import store_segments
 from qualcope.services.project import Project
 
 MAX_NAME = 200
+_INSERT_DOCUMENT = insert(Document).returning(Document.id)
 # Bidi overrides and isolates could make a listed name read as something else (C1-14).
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
@@ -284,19 +286,20 @@ def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str
         participant_id, participant_case = _participant(session, label, item, case_id)
         case_id = case_id or participant_case
     name = _unique_name(names, display_name(item.path.name))
-    document = Document(
-        name=name,
-        original_filename=str(item.path),
-        source_format=transcript.source_format,
-        content_hash=ready.digest,
-        text=transcript.text,
-        language=ready.language,
-        encoding=transcript.encoding or "",
-        word_count=transcript.words,
-        participant_id=participant_id,
-        case_id=case_id,
-        attributes=dict(item.attributes),
-        import_report={
+    values: dict[str, Any] = {
+        "guid": new_guid(),
+        "name": name,
+        "original_filename": str(item.path),
+        "source_format": transcript.source_format,
+        "content_hash": ready.digest,
+        "text": transcript.text,
+        "language": ready.language,
+        "encoding": transcript.encoding or "",
+        "word_count": transcript.words,
+        "participant_id": participant_id,
+        "case_id": case_id,
+        "attributes": dict(item.attributes),
+        "import_report": {
             "encoding": transcript.encoding,
             "encoding_detected": transcript.encoding_detected,
             "removed_controls": transcript.removed_controls,
@@ -305,11 +308,16 @@ def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str
             "sentences": len(ready.sentences),
             "language_guessed": ready.language_guessed,
         },
-    )
-    session.add(document)
-    session.flush()
-    store_segments(session, document.id, [*transcript.turns, *ready.sentences])
-    return document.id, name
+        "imported_at": utcnow(),
+    }
+    # One Core statement (no unit-of-work flush); the event log gets the row with its text
+    # summarised (sha256 and length): an import is never undone, so the log need not hold a
+    # second copy of the text to restore it from.
+    values["id"] = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
+    row = summarised(row_values("documents", values), "text")
+    session.info["recorder"].add([Change("documents", "insert", None, row)])
+    store_segments(session, values["id"], [*transcript.turns, *ready.sentences])
+    return int(values["id"]), name
 
 
 def _case_id(session: Session, name: str) -> int:

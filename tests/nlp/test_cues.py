@@ -78,3 +78,20 @@ def test_hit_offsets_map_back_exactly_to_the_document_text() -> None:
     assert first.reason == 'cue "stop going" (as "Stopped going")'
     assert (first.unit.start, first.unit.end) == (start, len(document))
     assert second.method == "cue"
+
+
+def test_units_processed_in_blocks_give_the_same_hits_as_one_by_one() -> None:
+    texts = [
+        "We stopped going.",
+        "Higher",  # no cue may span two units: 'higher' + 'up' of the next one
+        "up was the budget.",
+        "It was decided higher up, and then we went to the mayor.",
+        "",
+        "Ça va: we dropped out 😀 and stopped going again.",
+    ] * 30
+    units = [Unit(1, None, i * 100, i * 100 + len(t), t) for i, t in enumerate(texts)]
+    engine = Engine("en", {1: ["stop going", "drop out"], 2: ["higher up", "go to the mayor"]})
+    one_by_one = [a.hits for a in engine.analyse(texts)]
+    in_blocks = [a.hits for a in engine.analyse_units(units)]
+    assert in_blocks == one_by_one
+    assert sum(len(h) for h in in_blocks) == 30 * 5

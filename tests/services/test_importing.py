@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from qualcope.db.models import Case, Document, Event, Participant, Segment
+from qualcope.db.history import Change, apply_changes
+from qualcope.db.models import Action, Case, Coder, Document, Event, Participant, Segment
 from qualcope.domain import ProgressUpdate
-from qualcope.errors import ImportFileError, QualcopeError
+from qualcope.errors import ImportFileError, NothingToDoError, QualcopeError
 from qualcope.services import documents as documents_service
 from qualcope.services import importing
 from qualcope.services.documents import list_documents, list_segments
+from qualcope.services.history import can_undo, undo
 from qualcope.services.importing import import_paths
 from qualcope.services.project import Project
 from tests.conftest import SAMPLE_CORPUS
@@ -336,3 +340,54 @@ def test_hostile_file_names_are_shown_clean_and_short(project: Project, tmp_path
     assert len(names[1]) == importing.MAX_NAME and names[1].endswith("…")
     outside = [p for p in tmp_path.rglob("*") if p.is_file() and folder not in p.parents]
     assert all(p.name.startswith("project.db") for p in outside)  # nothing written elsewhere
+
+
+def test_the_event_log_records_an_import_without_a_second_copy_of_the_text(
+    project: Project, make_file: MakeFile
+) -> None:
+    report = import_paths(project, [make_file(GOOD, "a.txt")], case="c1")
+    document_id = report.imported[0].document_id
+    with project.read() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        action = session.scalars(select(Action).where(Action.label == "import a.txt")).one()
+        events = session.scalars(select(Event).where(Event.action_id == action.id)).all()
+        coder = session.scalar(select(Coder.name).where(Coder.id == action.coder_id))
+    assert (coder, action.undoable, action.created_at is not None) == ("tester", False, True)
+    assert [e.table_name for e in events] == ["cases", "documents"]
+    row = events[1].after
+    assert row is not None and events[1].op == "insert"
+    digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+    assert row["text"] == {"sha256": digest, "length": len(document.text)}
+    assert digest == document.content_hash and row["_summarised"] == ["text"]
+    for column in ("id", "guid", "name", "content_hash", "case_id", "word_count", "language"):
+        assert row[column] == getattr(document, column), column
+    assert document.text not in json.dumps(row)
+
+    # Imports are not undoable, and a summarised row is never replayed.
+    assert can_undo(project) is None
+    with pytest.raises(NothingToDoError):
+        undo(project)
+    changes = [Change(e.table_name, e.op, e.before, e.after) for e in events]
+    for replay in (changes, [c.inverse() for c in reversed(changes)]):
+        with pytest.raises(QualcopeError, match="only a summary of this document"):
+            with project.write("replay") as session:
+                apply_changes(session, replay)
+    assert counts(project)["documents"] == 1
+
+
+def test_segment_ids_are_never_reused(project: Project, make_file: MakeFile) -> None:
+    # 85 turns and 170 sentences: the rows go in statements of every size (64, 16, 4, 1).
+    long = "\n\n".join(f"Ana: Sentence {i} here. And {i} more!" for i in range(85))
+    import_paths(project, [make_file(long, "long.txt"), make_file(GOOD, "short.txt")])
+    with project.read() as session:
+        last = session.scalar(select(func.max(Segment.id)))
+        long_id = session.scalar(select(Document.id).where(Document.name == "long.txt"))
+        assert session.scalar(select(func.count()).where(Segment.document_id == long_id)) == 255
+    with project.engine.begin() as conn:  # deleting the newest rows frees the highest ids
+        conn.execute(delete(Document).where(Document.name == "short.txt"))
+    import_paths(project, [make_file(GOOD.replace("city", "town"), "next.txt")])
+    with project.read() as session:
+        next_id = session.scalar(select(Document.id).where(Document.name == "next.txt"))
+        ids = session.scalars(select(Segment.id).where(Segment.document_id == next_id)).all()
+    assert ids and min(ids) > last  # type: ignore[operator]

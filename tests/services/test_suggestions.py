@@ -149,11 +149,15 @@ def test_queue_orders_by_score_or_by_uncertainty(icvc_project: Project) -> None:
 
 def test_rejections_teach_the_cues(icvc_project: Project) -> None:
     turns = [("Interviewer", True, "Why?")] + [
-        ("Respondent", False, f"The budget was decided higher up in week {i}.") for i in range(8)
+        ("Respondent", False, f"The budget was decided higher up in week {i}.") for i in range(12)
     ]
     store_transcript(icvc_project, turns, name="budget.txt")
     service.suggest(icvc_project)
-    assert len(open_views(icvc_project)) == 8
+    assert len(open_views(icvc_project)) == 12
+    for view in open_views(icvc_project)[:4]:
+        service.reject(icvc_project, view.id)
+    service.suggest(icvc_project)
+    assert len(open_views(icvc_project)) == 8  # a few rejections: the cue is still trusted
     for view in open_views(icvc_project)[:6]:
         service.reject(icvc_project, view.id)
     service.suggest(icvc_project)
@@ -320,3 +324,8 @@ def test_a_project_at_revision_0001_opens_with_suggestion_tables(tmp_path: Path)
         assert lifecycle.current_revision(project.engine) == lifecycle.head_revision()
         assert service.suggest(project).documents == 1  # the upgraded project works
     assert list(tmp_path.glob("old.db.0001-*.bak"))  # the old file was backed up first
+
+
+def test_a_project_without_documents_says_so(icvc_project: Project) -> None:
+    run = service.suggest(icvc_project)
+    assert run.created == 0 and "no documents yet" in run.message

@@ -186,3 +186,10 @@ async def test_learning_runs_in_a_worker_while_deciding_goes_on(
         shown = {v.id for v in app.screen.query_one(SuggestionList).views}
     assert rows(queued)[rejected].status == "rejected"
     assert rejected not in shown
+
+
+def test_snapshot(queued: Project, snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+
+    assert snap_compare(Host(queued), terminal_size=(100, 24), run_before=run_before)

@@ -7,6 +7,7 @@ project. Text from transcripts and the codebook is shown as ``Text`` only.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -18,7 +19,7 @@ PREVIEW = 90
 
 def suggestion_label(view: SuggestionView) -> Text:
     """'0.84  Avoidance  So I just stopped going…' (skipped ones dimmed)."""
-    label = Text(no_wrap=True, overflow="ellipsis")
+    label = Text()
     label.append(f"{view.score:.2f}  ", style="bold" if view.status == "pending" else "dim")
     label.append(safe_text(view.code_path.rsplit("/", 1)[-1]), style="italic")
     label.append("  ")
@@ -45,7 +46,9 @@ class SuggestionList(OptionList):
         index = self.highlighted or 0
         self.views = list(views)
         self.clear_options()
-        self.add_options([Option(suggestion_label(v), id=str(v.id)) for v in self.views])
+        self.add_options(
+            [Option(Content.from_rich_text(suggestion_label(v)), id=str(v.id)) for v in self.views]
+        )
         if not self.views:
             self.highlighted = None
             return

@@ -261,7 +261,7 @@ class Engine:
                 said += f' (as "{found}")'
             precision = self.cue_precision.get((hit.code_id, hit.cue))
             if precision is not None:
-                said += f", kept {precision:.0%} of the time"
+                said += f", kept about {precision:.0%} of the time"
             parts.append(said)
         if probability is not None:
             parts.append(f"classifier {probability:.0%}")

@@ -90,6 +90,27 @@ def import_reference_codings(project: Project, on_progress: ProgressCallback) ->
     on_progress(ProgressUpdate(report.added, report.added, "reference codings"))
 
 
+REFERENCE_CODER = "Reference coder"
+
+
+def mark_reference_coding_finished(project: Project, on_progress: ProgressCallback) -> None:
+    """The reference coder coded every document completely: say so.
+
+    Finished documents tell the suggestion classifier that an uncoded sentence is a
+    negative example, so the demo's first `qualcope suggest` can learn straight away.
+    """
+    from qualcope.services.documents import list_documents, set_finished
+
+    reference = Project(project.engine, project.url, REFERENCE_CODER)
+    for ref in list_documents(reference):
+        set_finished(reference, ref.id, True)
+    on_progress(ProgressUpdate(1, 1, "reference coding marked finished"))
+
+
 DemoStep = Callable[[Project, ProgressCallback], None]
 # Run in order after the codebook import; later features may append their own steps.
-DEMO_STEPS: list[DemoStep] = [import_sample_corpus, import_reference_codings]
+DEMO_STEPS: list[DemoStep] = [
+    import_sample_corpus,
+    import_reference_codings,
+    mark_reference_coding_finished,
+]

@@ -42,7 +42,9 @@ def test_building_the_demo_reports_progress(tmp_path: Path) -> None:
     assert messages[0] == "codebook"
     assert any(m.endswith(".docx: imported") for m in messages)
     assert max(update.words for update in seen) > 12_000
-    assert messages[-1] == "reference codings" and seen[-1].done >= 150
+    codings_done = [u for u in seen if u.message == "reference codings"]
+    assert codings_done[-1].done >= 150
+    assert messages[-1] == "reference coding marked finished"
 
 
 def test_demo_refuses_to_overwrite_another_project(project: Project) -> None:
@@ -50,3 +52,11 @@ def test_demo_refuses_to_overwrite_another_project(project: Project) -> None:
     project.close()
     with pytest.raises(ProjectError, match="not the demo is here; refusing to overwrite"):
         demo.open_or_build_demo(location, "tester")
+
+
+def test_demo_reference_coding_is_marked_finished(tmp_path: Path) -> None:
+    """The reference coder's documents are finished, so suggestions can learn negatives."""
+    with demo.build_demo(tmp_path / "demo.db", "ana") as built:
+        refs = list_documents(built, coder=demo.REFERENCE_CODER)
+        assert refs and all(ref.finished for ref in refs)
+        assert not any(ref.finished for ref in list_documents(built))  # ana's own marks

@@ -121,25 +121,9 @@ def read_vtt(
                 path=path,
                 line=number,
             )
-        timing = _VTT_TIMING.match(block[timing_at].strip())
-        if timing is None:
-            raise ImportFileError(
-                f"bad cue timing {block[timing_at].strip()[:60]!r} "
-                "(expected hh:mm:ss.ttt --> hh:mm:ss.ttt)",
-                path=path,
-                line=number + timing_at,
-            )
-        start, end = _seconds(timing.groups()[:4]), _seconds(timing.groups()[4:])
-        if end < start:
-            raise ImportFileError("the cue ends before it starts", path=path, line=number)
-        payload = block[timing_at + 1 :]
-        for offset, line in enumerate(payload, start=number + timing_at + 1):
-            if "-->" in line:
-                raise ImportFileError(
-                    "a timing line inside a cue (is a blank line missing before it?)",
-                    path=path,
-                    line=offset,
-                )
+        start, end, payload = _timed_cue(
+            block, timing_at, number, _VTT_TIMING, "hh:mm:ss.ttt --> hh:mm:ss.ttt", path
+        )
         if start < previous_end - 0.001:
             warnings.append(f"line {number}: cue overlaps the previous one")
         previous_end = max(previous_end, end)
@@ -185,25 +169,9 @@ def read_srt(
                 path=path,
                 line=number + min(timing_at, len(block) - 1),
             )
-        timing = _SRT_TIMING.match(block[timing_at])
-        if timing is None:
-            raise ImportFileError(
-                f"bad cue timing {block[timing_at].strip()[:60]!r} "
-                "(expected hh:mm:ss,ttt --> hh:mm:ss,ttt)",
-                path=path,
-                line=number + timing_at,
-            )
-        start, end = _seconds(timing.groups()[:4]), _seconds(timing.groups()[4:])
-        if end < start:
-            raise ImportFileError("the cue ends before it starts", path=path, line=number)
-        payload = block[timing_at + 1 :]
-        for offset, line in enumerate(payload, start=number + timing_at + 1):
-            if "-->" in line:
-                raise ImportFileError(
-                    "a timing line inside a cue (is a blank line missing before it?)",
-                    path=path,
-                    line=offset,
-                )
+        start, end, payload = _timed_cue(
+            block, timing_at, number, _SRT_TIMING, "hh:mm:ss,ttt --> hh:mm:ss,ttt", path
+        )
         if start < previous_end - 0.001:
             warnings.append(f"line {number}: cue overlaps the previous one")
         previous_end = max(previous_end, end)
@@ -212,3 +180,33 @@ def read_srt(
         if text.strip():
             pieces.append(Piece(None, text, {"start": round(start, 3), "end": round(end, 3)}))
     return _finish(pieces, path, "srt", used, warnings, interviewers)
+
+
+def _timed_cue(
+    block: list[str],
+    timing_at: int,
+    number: int,
+    pattern: re.Pattern[str],
+    expected: str,
+    path: Path,
+) -> tuple[float, float, list[str]]:
+    """The timing and text lines of one cue, or an error naming the line (VTT and SRT)."""
+    timing = pattern.match(block[timing_at].strip())
+    if timing is None:
+        raise ImportFileError(
+            f"bad cue timing {block[timing_at].strip()[:60]!r} (expected {expected})",
+            path=path,
+            line=number + timing_at,
+        )
+    start, end = _seconds(timing.groups()[:4]), _seconds(timing.groups()[4:])
+    if end < start:
+        raise ImportFileError("the cue ends before it starts", path=path, line=number)
+    payload = block[timing_at + 1 :]
+    for offset, line in enumerate(payload, start=number + timing_at + 1):
+        if "-->" in line:
+            raise ImportFileError(
+                "a timing line inside a cue (is a blank line missing before it?)",
+                path=path,
+                line=offset,
+            )
+    return start, end, payload

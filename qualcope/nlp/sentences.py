@@ -62,11 +62,11 @@ def sentence_specs(text: str, turns: Sequence[SegmentSpec], lang: str) -> list[S
 def sentences_of_documents(
     documents: Iterable[tuple[str, Sequence[SegmentSpec]]], lang: str
 ) -> Iterator[list[SegmentSpec]]:
-    """Sentence segments of many documents, run through ``nlp.pipe``.
+    """Sentence segments of many documents.
 
-    Each whole text goes through the pipeline once (one Doc per document, as cheap as the
-    bare pipeline) and the sentences are then cut at turn boundaries, so no sentence crosses
-    a turn and speaker labels between turns belong to none.
+    Each whole text is tokenised once (one Doc per document) and its sentence starts found
+    with the sentencizer's rule (see the module docstring); the sentences are then cut at turn
+    boundaries, so no sentence crosses a turn and speaker labels between turns belong to none.
     """
     from spacy.attrs import IDX, SENT_START
 

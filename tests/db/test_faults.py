@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, event, select, text
 from qualcope.db.models import Code, Coding
 from qualcope.errors import ConflictError, ProjectError, QualcopeError
 from qualcope.services import codebook, codings
+from qualcope.services.importing import import_paths
 from qualcope.services.project import Project
 from tests.conftest import ICVC
 from tests.services.test_codebook_service import add_document
@@ -22,8 +24,8 @@ class InjectedFault(Exception):
 
 
 @contextmanager
-def fault_after(engine: Engine, n: int) -> Iterator[None]:
-    """Raise on the n-th SQL statement executed through the engine."""
+def fault_after(engine: Engine | type[Engine], n: int) -> Iterator[None]:
+    """Raise on the n-th SQL statement executed through the engine (or every engine)."""
     count = {"n": 0}
 
     def before(*_: Any) -> None:
@@ -38,8 +40,9 @@ def fault_after(engine: Engine, n: int) -> Iterator[None]:
         event.remove(engine, "before_cursor_execute", before)
 
 
-def snapshot(project: Project) -> dict[str, list[tuple[Any, ...]]]:
-    tables = ["codes", "codings", "coding_links", "actions", "events", "project_info", "coders"]
+def snapshot(project: Project, tables: list[str] | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    tables = tables or ["codes", "codings", "coding_links", "actions", "events", "project_info",
+                        "coders"]
     with project.engine.connect() as conn:
         return {t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1"))]
                 for t in tables}
@@ -67,6 +70,30 @@ def test_codebook_import_is_all_or_nothing_at_every_statement(project: Project) 
         break
     assert n > 20  # the loop really injected faults inside the import
     assert len(codebook.tree(project)) == len(spec.walk())
+    integrity_ok(project)
+
+
+def test_an_import_is_all_or_nothing_at_every_statement(project: Project, tmp_path: Path) -> None:
+    # 85 turns and 170 sentences (segment statements of every size), a new case and participant.
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join(f"Ana: Part {i} here. And {i} more!" for i in range(85)))
+    tables = ["documents", "segments", "cases", "participants", "actions", "events", "coders"]
+    before = snapshot(project, tables)
+    n = 1
+    while True:
+        try:
+            # On every engine: the import stores through an engine of its own (one connection).
+            with fault_after(Engine, n):
+                report = import_paths(project, [path], case="c", participant="P1", role="citizen")
+        except (InjectedFault, QualcopeError):
+            assert snapshot(project, tables) == before, f"partial import after fault at {n}"
+            integrity_ok(project)
+            n += 1
+            continue
+        break
+    assert n > 10  # faults hit the reads, the document, every segment statement, the log
+    assert [o.status for o in report.outcomes] == ["imported"]
+    assert snapshot(project, tables)["segments"]
     integrity_ok(project)
 
 

@@ -15,6 +15,7 @@ import yaml
 from qualcope.domain import CodebookSpec, CodeSpec
 from qualcope.errors import CodebookError
 from qualcope.interchange import codebook_rules as rules
+from qualcope.strict_yaml import load_strict
 
 FORMAT_KEY = "qualcope_codebook"
 FORMAT_VERSION = 1
@@ -35,41 +36,6 @@ CODE_KEYS = (
 )
 
 
-class _Mapping(dict[str, Any]):
-    """A mapping that remembers the line it started on."""
-
-    line: int = 0
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys and aliases, and records lines."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise CodebookError(
-                "YAML aliases (*name) are not allowed in a codebook", line=event.start_mark.line + 1
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
-        mapping = _Mapping()
-        mapping.line = node.start_mark.line + 1
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                raise CodebookError("a mapping key must be text", line=key_node.start_mark.line + 1)
-            if key in mapping:
-                raise CodebookError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
-            mapping[key] = self.construct_object(value_node, deep=True)
-        return mapping
-
-
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _StrictLoader.construct_mapping
-)
-
-
 def read_codebook_yaml(path: Path) -> CodebookSpec:
     """Read and validate a codebook file; errors name the file and line."""
     raw = _read_bytes(path)
@@ -81,18 +47,7 @@ def read_codebook_yaml(path: Path) -> CodebookSpec:
 
 
 def parse_codebook_yaml(text: str, path: Path | str = "<codebook>") -> CodebookSpec:
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except CodebookError as exc:
-        raise CodebookError(str(exc), path=path, line=exc.line) from exc
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        problem = exc.problem or "invalid YAML"
-        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
-            problem = f"unsafe or unknown YAML tag {problem.split('tag', 1)[1].strip()}"
-        raise CodebookError(problem, path=path, line=line) from exc
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"invalid YAML ({exc})", path=path) from exc
+    data = load_strict(text, CodebookError, path)
     if not isinstance(data, dict):
         raise CodebookError("a codebook file must be a mapping with 'codes'", path=path, line=1)
     line = getattr(data, "line", 1)

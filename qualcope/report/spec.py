@@ -32,10 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from qualcope.errors import ReportError
 from qualcope.report.model import DIMENSIONS, PERCENTS, UNITS, WITHIN
+from qualcope.strict_yaml import load_strict
 
 FORMAT_KEY = "qualcope_report"
 MAX_BYTES = 1024 * 1024
@@ -77,33 +76,6 @@ class ReportSpec:
     source: dict[str, Any] = field(default_factory=dict)
 
 
-class _Mapping(dict[str, Any]):
-    line: int = 0
-
-
-class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise ReportError("YAML aliases (*name) are not allowed", line=mark.line + 1)
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        mapping = _Mapping()
-        mapping.line = node.start_mark.line + 1
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise ReportError("keys must be text", line=key_node.start_mark.line + 1)
-            if key in mapping:
-                raise ReportError(f"duplicate key {key!r}", line=key_node.start_mark.line + 1)
-            mapping[key] = self.construct_object(value_node, deep=True)
-        return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
-
-
 def read_spec(path: Path) -> ReportSpec:
     """Read and check a spec file; errors name the file and the line."""
     path = Path(path)
@@ -118,18 +90,7 @@ def read_spec(path: Path) -> ReportSpec:
 
 
 def parse_spec(text: str, path: Path | str = "<spec>") -> ReportSpec:
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except ReportError as exc:
-        raise ReportError(str(exc), path=path, line=exc.line) from exc
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        problem = exc.problem or "invalid YAML"
-        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
-            problem = f"unsafe or unknown YAML tag {problem.split('tag', 1)[1].strip()}"
-        raise ReportError(problem, path=path, line=line) from exc
-    except yaml.YAMLError as exc:
-        raise ReportError(f"invalid YAML ({exc})", path=path) from exc
+    data = load_strict(text, ReportError, path)
 
     def fail(message: str, where: Any = None) -> ReportError:
         return ReportError(message, path=path, line=getattr(where, "line", None) or None)

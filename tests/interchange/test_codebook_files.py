@@ -112,3 +112,19 @@ def test_csv_neutralises_formulas_and_reads_them_back() -> None:
 def test_bad_csv_is_refused_with_line(content: str, message: str) -> None:
     with pytest.raises(CodebookError, match=message):
         parse_codebook_csv(content, "codes.csv")
+
+
+def test_exports_get_the_usual_file_mode(tmp_path: Path) -> None:
+    """Atomic writes must not leave exports private to their writer (mkstemp's 0600)."""
+    import os
+
+    from qualcope.interchange.atomic import write_text_atomic
+
+    target = tmp_path / "table.csv"
+    write_text_atomic(target, "a,b\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+    target.chmod(0o640)
+    write_text_atomic(target, "a,b,c\n")
+    assert target.stat().st_mode & 0o777 == 0o640

@@ -110,6 +110,18 @@ def run_tui_or_help(ctx: click.Context) -> None:
 FORMAT_CHOICE = click.Choice(["table", "csv", "json"])
 
 
+def format_option(func: F) -> F:
+    """--format table|csv|json (passed as ``fmt``), the same on every listing command."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=FORMAT_CHOICE,
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(func)
+
+
 def emit_rows(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, title: str | None = None
 ) -> None:

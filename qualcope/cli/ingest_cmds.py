@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qualcope.cli.common import (
-    FORMAT_CHOICE,
     common_options,
     emit_rows,
     err_console_print,
+    format_option,
     open_project,
 )
 from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
@@ -204,7 +204,7 @@ Examples:
   qualcope documents --case "social elderly care" --format json
 """
 )
-@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@format_option
 @click.option("--case", metavar="NAME", help="Only documents of this case.")
 @click.option("--role", metavar="ROLE", help="Only documents of participants with this role.")
 @common_options
@@ -317,7 +317,7 @@ Examples:
 )
 @click.argument("document")
 @click.option("--kind", type=click.Choice(["turn", "sentence"]), help="Only turns or sentences.")
-@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@format_option
 @common_options
 @click.pass_context
 def segments(ctx: click.Context, document: str, kind: str | None, fmt: str) -> None:

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from qualcope.cli.common import common_options, emit_rows, err_console_print, open_project
+from qualcope.cli.common import (
+    common_options,
+    emit_rows,
+    err_console_print,
+    format_option,
+    open_project,
+)
 
 if TYPE_CHECKING:
     from qualcope.nlp.results import Evaluation, SuggestRun
@@ -92,14 +98,7 @@ Examples:
 @click.option(
     "--folds", "-k", default=5, show_default=True, type=int, help="Cross-validation folds."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @common_options
 @click.pass_context
 def evaluate(ctx: click.Context, folds: int, fmt: str) -> None:
@@ -206,14 +205,7 @@ Examples:
     help="score: most likely first; uncertainty: least sure first.",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @common_options
 @click.pass_context
 def suggestions(

@@ -189,14 +189,7 @@ def codings_query(
         query = query.where(Coding.code_id.in_(sorted(scope.code_ids)))
     if f.coders:
         query = query.where(Coding.coder_id.in_(scope.coder_ids))
-    if f.cases:
-        query = query.where(_equal_or_missing(Case.name, f.cases, "case"))
-    if f.roles:
-        query = query.where(_equal_or_missing(Participant.role, f.roles, "role"))
-    if f.participants:
-        query = query.where(_equal_or_missing(Participant.label, f.participants, "participant"))
-    if f.documents:
-        query = query.where(Coding.document_id.in_(f.documents))
+    query = _where_documents(query, f, Coding.document_id)
     if group:
         query = query.group_by(*labelled)
     return query
@@ -259,14 +252,7 @@ def domain(session: Session, scope: Scope, dim: str) -> list[tuple[str, str]]:
         .outerjoin(Participant, Participant.id == Document.participant_id)
         .outerjoin(Case, Case.id == _case_id())
     )
-    if f.cases:
-        query = query.where(_equal_or_missing(Case.name, f.cases, "case"))
-    if f.roles:
-        query = query.where(_equal_or_missing(Participant.role, f.roles, "role"))
-    if f.participants:
-        query = query.where(_equal_or_missing(Participant.label, f.participants, "participant"))
-    if f.documents:
-        query = query.where(Document.id.in_(f.documents))
+    query = _where_documents(query, f, Document.id)
     rows = session.execute(query.order_by(Document.name, Document.id)).all()
     if dim == "document":
         return document_labels([(r[0], r[1]) for r in rows])
@@ -288,3 +274,16 @@ def codebook_state(session: Session) -> str:
         digest.update(f"{path}\x1f{code.kind}\x1e".encode())
     count = session.scalar(select(func.count()).select_from(Code)) or 0
     return f"sha256:{digest.hexdigest()[:16]} ({count} codes)"
+
+
+def _where_documents(query: Any, f: Any, document_id: Any) -> Any:
+    """Restrict a query joined to cases and participants to the filters' documents."""
+    if f.cases:
+        query = query.where(_equal_or_missing(Case.name, f.cases, "case"))
+    if f.roles:
+        query = query.where(_equal_or_missing(Participant.role, f.roles, "role"))
+    if f.participants:
+        query = query.where(_equal_or_missing(Participant.label, f.participants, "participant"))
+    if f.documents:
+        query = query.where(document_id.in_(f.documents))
+    return query

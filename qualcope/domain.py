@@ -156,9 +156,9 @@ class DocumentRef:
 
 @dataclass(frozen=True)
 class SegmentView:
-    """A turn or a sentence of a document."""
+    """A turn or a sentence of a document (a sentence has no id; ``parent_id`` is its turn)."""
 
-    id: int
+    id: int | None
     document_id: int
     kind: str
     start: int

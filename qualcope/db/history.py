@@ -15,13 +15,14 @@ records its documents so). ``apply_changes`` refuses to replay such a row.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Table, and_, event, insert, select, update
+from sqlalchemy import DateTime, LargeBinary, Table, and_, event, insert, select, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session, object_mapper
 from sqlalchemy.orm.attributes import instance_state
@@ -57,6 +58,8 @@ class Change:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):  # packed sentence offsets, stored models
+        return {"base64": base64.b64encode(bytes(value)).decode("ascii")}
     return value
 
 
@@ -74,11 +77,14 @@ def summarised(row: dict[str, Any], *columns: str) -> dict[str, Any]:
     """
     out = dict(row)
     for name in columns:
-        text = str(out[name])
-        out[name] = {
-            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "length": len(text),
-        }
+        value = out[name]
+        if isinstance(value, dict) and "base64" in value:  # bytes, as _jsonable gives them
+            data = base64.b64decode(value["base64"])
+            length = len(data)
+        else:
+            data = str(value).encode("utf-8")
+            length = len(str(value))  # characters, for a text
+        out[name] = {"sha256": hashlib.sha256(data).hexdigest(), "length": length}
     out[SUMMARISED] = sorted(columns)
     return out
 
@@ -232,6 +238,8 @@ def _python_values(table: Table, row: dict[str, Any]) -> dict[str, Any]:
         value = row[column.name]
         if isinstance(column.type, DateTime) and isinstance(value, str):
             value = datetime.fromisoformat(value)
+        elif isinstance(column.type, LargeBinary) and isinstance(value, dict):
+            value = base64.b64decode(value["base64"])
         values[column.name] = value
     return values
 

@@ -112,6 +112,9 @@ class Document(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     import_report: Mapped[dict[str, Any]] = mapped_column(default=dict)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The sentences' (start, end) offsets, packed (qualcope.sentence_bounds); not loaded
+    # with the row unless asked for.
+    sentence_bounds: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class DocumentStatus(Base):

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain, repeat
+from operator import itemgetter
 
 from qualcope.domain import SegmentSpec
 from qualcope.ingest.base import Piece
@@ -81,9 +83,8 @@ MAX_LABEL_WORDS = 4
 MAX_LABEL_CHARS = 40
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_LABEL_LINE = re.compile(
-    rf"""
-    ^[ \t]*
+_LABEL = rf"""
+    [ \t]*
     (?:[\[(]?(?P<ts1>{_TIME})[\])]?[ \t]+)?               # [00:01:23] before the label
     (?:
         \*\*(?P<md>[^*\n]{{1,40}}?)[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)   # **Name:** / **Name**:
@@ -93,9 +94,20 @@ _LABEL_LINE = re.compile(
       | (?P<alone>[^\W\d_][^:\n]{{0,39}}?)[ \t]+(?P<ts3>{_TIME})[ \t]*$   # Name  0:03 (Otter)
     )
     [ \t]*
-    """,
-    re.VERBOSE | re.MULTILINE,
-)
+    """
+_LABEL_LINE = re.compile("^" + _LABEL, re.VERBOSE | re.MULTILINE)
+# The same after a line break: its search skips to the next "\n" at C speed, where
+# ``_LABEL_LINE.finditer`` tries ``^`` at every character. A match never contains a line
+# break, so these matches (and a ``_LABEL_LINE.match`` at 0) are exactly ``finditer``'s.
+_NEXT_LABEL_LINE = re.compile(r"\n" + _LABEL, re.VERBOSE | re.MULTILINE)
+# ``_candidate``'s label depends on these groups only; its timestamp on the others.
+_label_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in ("md", "br", "plain", "alone")))
+_stamp_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in ("ts1", "ts2", "ts3")))
+# Label groups -> ``_candidate``'s label (None: not a label), shared by all texts; emptied
+# when it holds more than MAX_JUDGED.
+_JUDGED: dict[tuple[str | None, ...], str | None] = {}
+MAX_JUDGED = 10_000
+_FIRST_WORD_END = re.compile(r"[\s\d#(]")  # a label key's first word ends here
 _LABEL_CHARS = re.compile(r"[^\W\d_][\w .'’\-]*")
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n(?![ \t]*\n).*\S)*", re.MULTILINE)
 
@@ -112,12 +124,15 @@ def is_interviewer(label: str | None, interviewers: Iterable[str] = ()) -> bool:
     key = label_key(label)
     if key in {label_key(name) for name in interviewers}:
         return True
-    first = re.split(r"[\s\d#(]", key, maxsplit=1)[0]
-    return first in INTERVIEWER_KEYS
+    return _first_word(key) in INTERVIEWER_KEYS
+
+
+def _first_word(key: str) -> str:
+    return _FIRST_WORD_END.split(key, maxsplit=1)[0]
 
 
 def _known_role(key: str) -> bool:
-    first = re.split(r"[\s\d#(]", key, maxsplit=1)[0]
+    first = _first_word(key)
     return first in INTERVIEWER_KEYS or first in RESPONDENT_KEYS
 
 
@@ -129,17 +144,17 @@ def accepted_labels(labels: Sequence[str]) -> set[str]:
     is a speaker even if they speak once; in other text a lone ``Note:`` stays prose.
     """
     uses = Counter(labels)  # a transcript repeats few labels many times: work per label
+    keys = {label: label_key(label) for label in uses}
     counts: Counter[str] = Counter()
     for label, n in uses.items():
-        counts[label_key(label)] += n
+        counts[keys[label]] += n
     sure = {key for key in counts if counts[key] >= 2 or _known_role(key)}
     if not sure:
         return set()
     names = {
-        label_key(label)
+        keys[label]
         for label in uses
-        if all(word[:1].isupper() for word in label.split())
-        and label_key(label) not in NOT_SPEAKERS
+        if all(word[:1].isupper() for word in label.split()) and keys[label] not in NOT_SPEAKERS
     }
     return sure | names
 
@@ -171,11 +186,7 @@ def _candidate(match: re.Match[str]) -> tuple[str, str | None] | None:
 
 def detect_turns(text: str, interviewers: Sequence[str] = ()) -> list[SegmentSpec]:
     """Speaker turns of a canonical text (offsets into ``text``)."""
-    candidates: list[tuple[int, int, str, str | None]] = []  # line start, content start, ...
-    for match in _LABEL_LINE.finditer(text):
-        found = _candidate(match)
-        if found is not None:
-            candidates.append((match.start(), match.end(), found[0], found[1]))
+    candidates = _label_lines(text)  # (line start, content start, label, timestamp)
     speakers = accepted_labels([c[2] for c in candidates])
     marks: dict[str, bool] = {}  # label -> interviewer?, computed once per label
     for label in {c[2] for c in candidates}:
@@ -188,25 +199,62 @@ def detect_turns(text: str, interviewers: Sequence[str] = ()) -> list[SegmentSpe
     preamble_end = labels[0][0]
     for match in _PARAGRAPH.finditer(text, 0, preamble_end):
         turns.append(SegmentSpec("turn", match.start(), match.end(), turn_index=len(turns)))
-    for index, (_line, content, label, stamp) in enumerate(labels):
-        end = labels[index + 1][0] if index + 1 < len(labels) else len(text)
-        chunk = text[content:end]
-        start = content + (len(chunk) - len(chunk.lstrip()))
-        stop = content + len(chunk.rstrip())
-        if stop <= start:
+    # Labelled turns as columns, made into SegmentSpecs at once (tens of thousands in an import).
+    starts: list[int] = []
+    stops: list[int] = []
+    names: list[str] = []
+    metas: list[dict[str, object] | None] = []
+    ends = [c[0] for c in labels[1:]]
+    ends.append(len(text))
+    for (_line, content, label, stamp), end in zip(labels, ends, strict=True):
+        body = text[content:end].rstrip()
+        if not body:
             continue
-        turns.append(
-            SegmentSpec(
-                "turn",
-                start,
-                stop,
-                speaker=label,
-                is_interviewer=marks[label],
-                turn_index=len(turns),
-                meta={"start": seconds(stamp)} if stamp else None,
-            )
+        starts.append(content + len(body) - len(body.lstrip()))
+        stops.append(content + len(body))
+        names.append(label)
+        metas.append({"start": seconds(stamp)} if stamp else None)
+    turns.extend(
+        map(
+            SegmentSpec,
+            repeat("turn"),
+            starts,
+            stops,
+            names,
+            map(marks.__getitem__, names),
+            range(len(turns), len(turns) + len(starts)),
+            metas,
         )
+    )
     return turns
+
+
+def _label_lines(text: str) -> list[tuple[int, int, str, str | None]]:
+    """(line start, content start, label, timestamp) of the lines that start with a plausible
+    label: each ``_LABEL_LINE`` match as ``_candidate`` judges it, once per distinct label
+    text (transcripts repeat few labels many times)."""
+    found: list[tuple[int, int, str, str | None]] = []
+    append = found.append
+    judged = _JUDGED
+    if len(judged) > MAX_JUDGED:
+        judged.clear()
+    first = _LABEL_LINE.match(text)
+    matches = _NEXT_LABEL_LINE.finditer(text)
+    for match in chain((first,), matches) if first is not None else matches:
+        groups = match.groups()
+        key = _label_groups(groups)
+        try:
+            label = judged[key]
+        except KeyError:
+            candidate = _candidate(match)
+            label = judged[key] = candidate[0] if candidate is not None else None
+        if label is not None:
+            start, end = match.span()
+            if match is not first:
+                start += 1  # the line starts after the "\n"
+            ts1, ts2, ts3 = _stamp_groups(groups)
+            append((start, end, label, ts1 or ts2 or ts3))
+    return found
 
 
 def paragraph_turns(text: str) -> list[SegmentSpec]:

@@ -17,9 +17,10 @@ from qualcope.nlp.results import Unit
 
 @dataclass(frozen=True)
 class SegmentRow:
-    """The facts of a stored segment that unit selection needs."""
+    """The facts of a stored segment that unit selection needs (``id``: the stored turn that
+    is or holds it, None when none does)."""
 
-    id: int
+    id: int | None
     kind: str
     start: int
     end: int

@@ -2,15 +2,18 @@
 
 Checks storage integrity, foreign keys, every coding's span against its
 document (0 <= start < end <= len(text), snippet == text[start:end]), links
-within one document, and the code tree (no cycles, no orphans) (C4-7).
+within one document, the code tree (no cycles, no orphans) (C4-7), and each document's
+sentences (in order, inside the text, none crossing a turn).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from qualcope.db import engine as engines
 from qualcope.db.models import Code, Coding, CodingLink, Document
+from qualcope.services.documents import segments_of_documents
 from qualcope.services.project import Project
 
 
@@ -53,4 +56,24 @@ def check(project: Project) -> list[str]:
         ):
             if docs.get(source) != docs.get(target):
                 problems.append(f"link {link_id}: links codings of different documents")
+        problems.extend(_sentence_problems(session))
+    return problems
+
+
+def _sentence_problems(session: Session) -> list[str]:
+    problems = []
+    lengths = dict(session.execute(select(Document.id, func.length(Document.text))).all())
+    for document_id, views in segments_of_documents(session).items():
+        previous_end = 0
+        for view in views:
+            if view.kind != "sentence":
+                continue
+            where = f"document {document_id}: sentence {view.start}-{view.end}"
+            if not previous_end <= view.start < view.end <= (lengths.get(document_id) or 0):
+                problems.append(f"{where} is out of order or outside the text")
+                break
+            if view.parent_id is None:
+                problems.append(f"{where} is not inside one turn")
+                break
+            previous_end = view.end
     return problems

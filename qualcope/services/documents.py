@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import chain
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from qualcope import sentence_bounds
+from qualcope.db import engine as engines
 from qualcope.db.models import (
     Case,
     Coder,
@@ -25,129 +26,56 @@ from qualcope.domain import DocumentRef, DocumentView, SegmentSpec, SegmentView
 from qualcope.errors import NotFoundError
 from qualcope.services.project import Project
 
-# SQLite, for the 100,000+ segment rows of a large import: multi-row INSERT ... VALUES through
-# the driver, a statement of 64, 16, 4 or 1 rows run with executemany, so a file takes at most
-# four calls and the four statements stay prepared (preparing a 100-row statement costs more
-# than running it). Together about 0.6x the time of executemany a row at a time, itself ~3x
-# Core's speed (architecture.md). Other databases take the Core insert.
-_SEGMENT_COLUMNS = (
-    'INSERT INTO segments (id, document_id, kind, start, "end", speaker, is_interviewer, '
-    "turn_index, parent_id, meta) VALUES "
-)
-_SEGMENT_WIDTH = 10
-_STATEMENT_ROWS = (64, 16, 4, 1)  # 640 parameters at most: under any SQLite build's 999
-_SQLITE_INSERT_SEGMENTS = {
-    rows: _SEGMENT_COLUMNS + ", ".join(["(" + ", ".join("?" * _SEGMENT_WIDTH) + ")"] * rows)
-    for rows in _STATEMENT_ROWS
-}
-# The id AUTOINCREMENT would give next (it never reuses one): inside the write transaction,
-# which holds the write lock, nothing else can take it.
-_SQLITE_LAST_SEGMENT_ID = (
-    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'segments'), 0), "
-    "coalesce((SELECT max(id) FROM segments), 0))"
+_TURN_COLUMNS = (
+    "document_id",
+    "kind",
+    "start",
+    "end",
+    "speaker",
+    "is_interviewer",
+    "turn_index",
+    "meta",
 )
 
 
 def store_segments(session: Session, document_id: int, segments: Sequence[SegmentSpec]) -> None:
-    """Insert turns, then sentences pointing at the turn that contains them (bulk)."""
-    connection = session.connection()
-    turns = sorted((s for s in segments if s.kind == "turn"), key=lambda s: s.start)
-    others = [s for s in segments if s.kind != "turn"]
-    if not turns and not others:
-        return
-    if connection.dialect.name == "sqlite":
-        _sqlite_store_segments(connection, document_id, turns, others)
-        return
-
-    def insert_rows(specs: Sequence[SegmentSpec], parents: Sequence[int | None]) -> None:
-        if not specs:
-            return
-        connection.execute(
-            insert(Segment.__table__),
-            [
-                {
-                    "document_id": document_id,
-                    "kind": s.kind,
-                    "start": s.start,
-                    "end": s.end,
-                    "speaker": s.speaker,
-                    "is_interviewer": s.is_interviewer,
-                    "turn_index": s.turn_index,
-                    "parent_id": parent,
-                    "meta": s.meta,
-                }
-                for s, parent in zip(specs, parents, strict=True)
-            ],
-        )
-
-    insert_rows(turns, [None] * len(turns))
-    # Turn starts are unique within a document: read the new ids back by start.
-    ids_by_start = dict(
+    """Store a new document's turns as rows and its sentences packed on its row."""
+    store_turns(session, document_id, [s for s in segments if s.kind == "turn"])
+    spans = sorted((s.start, s.end) for s in segments if s.kind == "sentence")
+    if spans:
         session.execute(
-            select(Segment.start, Segment.id).where(
-                Segment.document_id == document_id, Segment.kind == "turn"
-            )
-        ).all()
+            update(Document)
+            .where(Document.id == document_id)
+            .values(sentence_bounds=sentence_bounds.pack(spans))
+        )
+
+
+def store_turns(session: Session, document_id: int, turns: Sequence[SegmentSpec]) -> None:
+    """Insert a new document's turns (one ``executemany``); its sentences are packed offsets
+    on the document row (``qualcope.sentence_bounds``), not rows."""
+    engines.insert_many(
+        session.connection(),
+        Segment.__table__,
+        _TURN_COLUMNS,
+        [
+            (document_id, "turn", t.start, t.end, t.speaker, t.is_interviewer, t.turn_index, t.meta)
+            for t in turns
+        ],
     )
-    turn_ids = [ids_by_start[turn.start] for turn in turns]
-    insert_rows(others, _parents(turns, turn_ids, others))
 
 
-def _parents(
-    turns: Sequence[SegmentSpec], turn_ids: Sequence[int], others: Sequence[SegmentSpec]
+def containing_turns(
+    turns: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]
 ) -> list[int | None]:
-    """The id of the turn (sorted by start) that contains each other segment, or None."""
-    starts = [turn.start for turn in turns]
-    parents: list[int | None] = []
-    for spec in others:
-        # Turns do not overlap: the candidate is the last turn starting at or before the span.
-        index = bisect_right(starts, spec.start) - 1
-        inside = index >= 0 and spec.end <= turns[index].end
-        parents.append(turn_ids[index] if inside else None)
-    return parents
-
-
-def _sqlite_store_segments(
-    connection: Connection,
-    document_id: int,
-    turns: Sequence[SegmentSpec],
-    others: Sequence[SegmentSpec],
-) -> None:
-    """``store_segments`` on SQLite: ids given here, so sentences know their turn's id."""
-    first = int(connection.exec_driver_sql(_SQLITE_LAST_SEGMENT_ID).scalar_one()) + 1
-    turn_ids = range(first, first + len(turns))
-    values: list[Any] = []  # the rows' values one after another
-    for segment_id, parent, s in zip(
-        range(first, first + len(turns) + len(others)),
-        chain([None] * len(turns), _parents(turns, turn_ids, others)),
-        chain(turns, others),
-        strict=True,
-    ):
-        values += (
-            segment_id,
-            document_id,
-            s.kind,
-            s.start,
-            s.end,
-            s.speaker,
-            s.is_interviewer,
-            s.turn_index,
-            parent,
-            json.dumps(s.meta) if s.meta is not None else None,
-        )
-    done = 0  # rows stored; parents come before their children in every statement
-    total = len(values) // _SEGMENT_WIDTH
-    for rows in _STATEMENT_ROWS:
-        count = (total - done) // rows
-        if not count:
-            continue
-        width = rows * _SEGMENT_WIDTH
-        offset = done * _SEGMENT_WIDTH
-        connection.exec_driver_sql(
-            _SQLITE_INSERT_SEGMENTS[rows],
-            [tuple(values[offset + i * width : offset + (i + 1) * width]) for i in range(count)],
-        )
-        done += count * rows
+    """For each span, the position in ``turns`` (sorted (start, end) pairs that do not overlap)
+    of the turn holding it, or None."""
+    starts = [start for start, _ in turns]
+    found: list[int | None] = []
+    for start, end in spans:
+        # The candidate is the last turn starting at or before the span.
+        index = bisect_right(starts, start) - 1
+        found.append(index if index >= 0 and end <= turns[index][1] else None)
+    return found
 
 
 def _coder_id(session: Session, name: str) -> int | None:
@@ -319,40 +247,79 @@ def find_document(project: Project, key: str) -> int:
 def list_segments(
     project: Project, document_id: int, kind: str | None = None, *, with_text: bool = True
 ) -> list[SegmentView]:
+    """A document's turns and sentences in text order (a turn before its first sentence)."""
     with project.read() as session:
         text = session.scalar(select(Document.text).where(Document.id == document_id))
         if text is None:
             raise NotFoundError(f"no document {document_id}")
-        # Core rows, not ORM objects: a long transcript has thousands of segments.
-        query = select(
-            Segment.id,
-            Segment.document_id,
-            Segment.kind,
-            Segment.start,
-            Segment.end,
-            Segment.speaker,
-            Segment.is_interviewer,
-            Segment.turn_index,
-            Segment.parent_id,
-        ).where(Segment.document_id == document_id)
-        if kind:
-            query = query.where(Segment.kind == kind)
-        rows = session.execute(query.order_by(Segment.start, Segment.kind.desc(), Segment.id))
-        return [
+        views = segments_of_documents(session, [document_id])[document_id]
+    if kind:
+        views = [v for v in views if v.kind == kind]
+    if with_text:
+        views = [replace(v, text=text[v.start : v.end]) for v in views]
+    return views
+
+
+def segments_of_documents(
+    session: Session, document_ids: Sequence[int] | None = None
+) -> dict[int, list[SegmentView]]:
+    """Turns (rows) and sentences (packed offsets) of documents, each list in text order.
+
+    A sentence has no id of its own (``id`` None): ``parent_id`` is the turn holding it,
+    whose speaker and turn index it shares.
+    """
+    # Core rows, not ORM objects: a long transcript has thousands of segments.
+    turn_query = select(
+        Segment.id,
+        Segment.document_id,
+        Segment.start,
+        Segment.end,
+        Segment.speaker,
+        Segment.is_interviewer,
+        Segment.turn_index,
+    ).order_by(Segment.document_id, Segment.start, Segment.id)
+    bounds_query = select(Document.id, Document.sentence_bounds)
+    if document_ids is not None:
+        turn_query = turn_query.where(Segment.document_id.in_(document_ids))
+        bounds_query = bounds_query.where(Document.id.in_(document_ids))
+    turns: dict[int, list[SegmentView]] = {}
+    for row in session.execute(turn_query):
+        turns.setdefault(row.document_id, []).append(
             SegmentView(
-                id=s.id,
-                document_id=s.document_id,
-                kind=s.kind,
-                start=s.start,
-                end=s.end,
-                speaker=s.speaker,
-                is_interviewer=s.is_interviewer,
-                turn_index=s.turn_index,
-                parent_id=s.parent_id,
-                text=text[s.start : s.end] if with_text else "",
+                row.id,
+                row.document_id,
+                "turn",
+                row.start,
+                row.end,
+                row.speaker,
+                row.is_interviewer,
+                row.turn_index,
             )
-            for s in rows
+        )
+    out: dict[int, list[SegmentView]] = {}
+    for doc_id, blob in session.execute(bounds_query):
+        own = turns.get(doc_id, [])
+        spans = sentence_bounds.unpack(blob)
+        holders = containing_turns([(t.start, t.end) for t in own], spans)
+        sentences = [
+            SegmentView(None, doc_id, "sentence", start, end, None, False, 0)
+            if holder is None
+            else SegmentView(
+                None,
+                doc_id,
+                "sentence",
+                start,
+                end,
+                own[holder].speaker,
+                own[holder].is_interviewer,
+                own[holder].turn_index,
+                own[holder].id,
+            )
+            for (start, end), holder in zip(spans, holders, strict=True)
         ]
+        # Text order; at one offset the turn comes first.
+        out[doc_id] = sorted([*own, *sentences], key=lambda v: (v.start, v.kind != "turn"))
+    return out
 
 
 def set_finished(project: Project, document_id: int, finished: bool = True) -> None:

@@ -2,9 +2,9 @@
 
 A batch never half-imports a file: each file is read, checked and segmented first, then
 stored in its own unit of work (document, case and participant created on demand, turns
-and sentences with Core bulk inserts). A bad file is reported and the others still land;
-a file whose canonical text is already in the project is skipped. A bad manifest stops the
-batch before anything is imported (``ingest.manifest``).
+with one Core bulk insert, sentences packed on the document row). A bad file is reported
+and the others still land; a file whose canonical text is already in the project is
+skipped. A bad manifest stops the batch before anything is imported (``ingest.manifest``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from qualcope.ingest import SUPPORTED_SUFFIXES, Transcript
 from qualcope.ingest.manifest import ImportItem, plan
 from qualcope.ingest.normalise import normalise
 from qualcope.ingest.prepare import Prepared, prepare_all, problem_text
-from qualcope.services.documents import store_segments
+from qualcope.services.documents import store_turns
 from qualcope.services.project import Project
 
 MAX_NAME = 200
@@ -238,7 +238,7 @@ def store_prepared(
         words=transcript.words,
         turns=len(transcript.turns),
         interviewer_turns=sum(1 for t in transcript.turns if t.is_interviewer),
-        sentences=len(ready.sentences),
+        sentences=ready.sentences,
         language=ready.language,
         encoding=transcript.encoding,
         removed_controls=transcript.removed_controls,
@@ -305,18 +305,19 @@ def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str
             "removed_controls": transcript.removed_controls,
             "warnings": list(transcript.warnings),
             "turns": len(transcript.turns),
-            "sentences": len(ready.sentences),
+            "sentences": ready.sentences,
             "language_guessed": ready.language_guessed,
         },
         "imported_at": utcnow(),
+        "sentence_bounds": ready.sentence_bounds,
     }
     # One Core statement (no unit-of-work flush); the event log gets the row with its text
     # summarised (sha256 and length): an import is never undone, so the log need not hold a
     # second copy of the text to restore it from.
     values["id"] = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
-    row = summarised(row_values("documents", values), "text")
+    row = summarised(row_values("documents", values), "text", "sentence_bounds")
     session.info["recorder"].add([Change("documents", "insert", None, row)])
-    store_segments(session, values["id"], [*transcript.turns, *ready.sentences])
+    store_turns(session, values["id"], transcript.turns)
     return int(values["id"]), name
 
 

@@ -1,7 +1,8 @@
 """The SQL behind reports: filters checked against the project, and aggregated codings.
 
 Codings are grouped in SQL by the keys a report needs (code, role, case,
-participant, document, coder, and the unit: segment, document or participant);
+participant, document, coder, and the unit: segment, document or participant;
+the segment unit is finished in Python, as sentences are packed offsets);
 no document text is read. ``qualcope.services.reports`` calls these inside its
 read-only units of work and hands the rows to ``qualcope.report`` to pivot.
 
@@ -13,6 +14,7 @@ inside it) is left out unless ``Filters.include_interviewer``.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from qualcope import sentence_bounds
 from qualcope.db.models import Case, Code, Coder, Coding, Document, Participant, Segment
 from qualcope.domain import DEFAULT_ROLES, PATH_SEPARATOR, split_path
 from qualcope.errors import ReportError
@@ -207,13 +210,60 @@ def _dimension_column(dim: str) -> Any:
 
 
 def unit_column(unit: str) -> Any:
+    """The SQL key of a unit; "segments" has none (see ``segment_parts``)."""
     if unit == "documents":
         return Coding.document_id
     if unit == "participants":  # a document without a participant is its own speaker
         return func.coalesce(Document.participant_id, -Document.id)
-    if unit == "segments":  # the sentence holding the coding, else its turn, else the span
-        return func.coalesce(containing("sentence"), containing("turn"), -Coding.id)
     raise ReportError(f"unknown unit {unit!r}")
+
+
+# The segment unit is the sentence holding a coding's first character, else its turn, else
+# the coding's own span. Sentences are packed offsets on the document, not rows, so SQL
+# returns these four parts and ``resolve_segments`` makes them one key.
+SEGMENT_PARTS = ("segment_document", "segment_start", "segment_turn", "segment_coding")
+
+
+def segment_parts() -> dict[str, Any]:
+    """The columns ``resolve_segments`` turns into one segment key, in its order."""
+    return dict(
+        zip(
+            SEGMENT_PARTS,
+            (Coding.document_id, Coding.start, containing("turn"), Coding.id),
+            strict=True,
+        )
+    )
+
+
+def resolve_segments(
+    session: Session, rows: Sequence[Sequence[Any]], at: int, *, counted: bool = True
+) -> list[tuple[Any, ...]]:
+    """``rows`` with the four segment parts (from column ``at``) made one key: ``s<document>:
+    <sentence>``, ``t<turn id>`` or ``c<coding id>``. When ``counted``, the last column is a
+    count, summed over the rows that now share a key (SQL grouped them more finely)."""
+    documents = {row[at] for row in rows}
+    starts: dict[int, tuple[list[int], list[int]]] = {}
+    for doc_id, blob in session.execute(
+        select(Document.id, Document.sentence_bounds).where(Document.id.in_(documents))
+    ):
+        pairs = sentence_bounds.unpack(blob)
+        starts[doc_id] = ([a for a, _ in pairs], [b for _, b in pairs])
+    merged: dict[tuple[Any, ...], int] = {}
+    out: list[tuple[Any, ...]] = []
+    for row in rows:
+        doc_id, start, turn, coding = row[at : at + 4]
+        begins, ends = starts.get(doc_id, ([], []))
+        index = bisect_right(begins, start) - 1
+        if index >= 0 and start < ends[index]:
+            key = f"s{doc_id}:{index}"
+        else:
+            key = f"t{turn}" if turn is not None else f"c{coding}"
+        resolved = (*row[:at], key, *row[at + 4 :])
+        if counted:
+            merged[resolved[:-1]] = merged.get(resolved[:-1], 0) + int(resolved[-1])
+        else:
+            out.append(resolved)
+    return [(*key, n) for key, n in merged.items()] if counted else out
 
 
 def base_rows(
@@ -224,10 +274,14 @@ def base_rows(
     for dim in dims:
         if dim != "code":
             columns[dim] = _dimension_column(dim)
-    if unit != "codings":
+    if unit == "segments":
+        columns.update(segment_parts())
+    elif unit != "codings":
         columns["unit"] = unit_column(unit)
-    query = codings_query(scope, columns, set(dims))
-    return [tuple(row) for row in session.execute(query)]
+    rows = [tuple(row) for row in session.execute(codings_query(scope, columns, set(dims)))]
+    if unit == "segments":
+        rows = resolve_segments(session, rows, len(columns) - len(SEGMENT_PARTS))
+    return rows
 
 
 def _ordered_values(values: Sequence[str | None], dim: str) -> list[str]:

@@ -45,6 +45,8 @@ from qualcope.services.report_queries import (
     containing,
     domain,
     resolve,
+    resolve_segments,
+    segment_parts,
     unit_column,
 )
 
@@ -129,12 +131,12 @@ def cooccurrence(project: Project, request: CooccurrenceRequest) -> ReportTable:
 
 
 def _cooccurrence_rows(session: Session, scope: Scope, within: str) -> list[tuple[Any, ...]]:
-    if within in ("segment", "turn"):
-        key = (
-            unit_column("segments")
-            if within == "segment"
-            else func.coalesce(containing("turn"), -Coding.document_id)
-        )
+    if within == "segment":
+        columns = {"code_id": Coding.code_id, **segment_parts()}
+        rows = [tuple(r) for r in session.execute(codings_query(scope, columns, set()))]
+        return [(code, key) for code, key, _ in resolve_segments(session, rows, 1)]
+    if within == "turn":
+        key = func.coalesce(containing("turn"), -Coding.document_id)
         query = codings_query(scope, {"code_id": Coding.code_id, "key": key}, set())
         return [(code, key) for code, key, _ in session.execute(query)]
     other = aliased(Coding)
@@ -167,11 +169,12 @@ def frequencies(project: Project, filters: Filters, by_coder: bool = False) -> R
         columns: dict[str, Any] = {
             "code_id": Coding.code_id,
             "coder": Coder.name,
-            "segments": unit_column("segments"),
+            **segment_parts(),  # the "segments" unit, one key after resolve_segments
             "documents": Coding.document_id,
             "participants": unit_column("participants"),
         }
         rows = [tuple(r) for r in session.execute(codings_query(scope, columns, {"coder"}))]
+        rows = resolve_segments(session, rows, 2)
         coders = [c for c, _ in domain(session, scope, "coder")]
         prov = provenance(project, session, scope, "codings, segments, documents, participants")
     return freq.build(rows, scope.items, coders, by_coder, prov)

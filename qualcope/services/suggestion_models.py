@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from qualcope.db.models import Coder, Coding, Document, DocumentStatus, ModelArtifact, Segment
+from qualcope.db.models import Coder, Coding, Document, DocumentStatus, ModelArtifact
 from qualcope.db.models import Suggestion as Row
 from qualcope.domain import ProgressCallback, StopCallback, never_stop, no_progress
 from qualcope.nlp.corpus import (
@@ -31,6 +31,7 @@ from qualcope.nlp.corpus import (
 from qualcope.nlp.results import ModelInfo
 from qualcope.nlp.training import SpanLabel
 from qualcope.services import codetree
+from qualcope.services.documents import segments_of_documents
 from qualcope.services.project import Project
 
 RETRAIN_EVERY = 20
@@ -57,22 +58,20 @@ def read_corpus(session: Session, documents: Iterable[int] | None = None) -> Cor
     from qualcope.nlp.units import SegmentRow, units_of_document
 
     corpus = Corpus()
-    segments: dict[int, list[SegmentRow]] = {}
-    seg_query = select(
-        Segment.document_id,
-        Segment.id,
-        Segment.kind,
-        Segment.start,
-        Segment.end,
-        Segment.is_interviewer,
-    )
     query = select(Document.id, Document.text, Document.language).order_by(Document.id)
-    if documents is not None:
-        chosen = list(documents)
+    chosen = None if documents is None else list(documents)
+    if chosen is not None:
         query = query.where(Document.id.in_(chosen))
-        seg_query = seg_query.where(Segment.document_id.in_(chosen))
-    for doc_id, *rest in session.execute(seg_query):
-        segments.setdefault(doc_id, []).append(SegmentRow(*rest))
+    # A sentence's unit points at the turn that holds it (sentences have no row of their own).
+    segments = {
+        doc_id: [
+            SegmentRow(
+                v.id if v.kind == "turn" else v.parent_id, v.kind, v.start, v.end, v.is_interviewer
+            )
+            for v in views
+        ]
+        for doc_id, views in segments_of_documents(session, chosen).items()
+    }
     for doc_id, text, language in session.execute(query):
         lang = spacy_lang(language)
         corpus.languages[doc_id] = lang

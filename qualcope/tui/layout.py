@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 TEXT, LABEL, BLANK = 0, 1, 2
 _WORD = re.compile(r"\S+\s*|\s+")
@@ -93,7 +93,8 @@ class Layout:
         if len(line) <= width and (line.isascii() or cell_len(line) <= width):
             self._emit(TEXT, index, offset, offset + len(line))
             return
-        if line.isascii() or cell_len(line) == len(line):
+        # Equal totals are not enough ('\u200d' is 0 cells, '漢' 2): every character is 1.
+        if line.isascii() or all(get_character_cell_size(char) == 1 for char in line):
             self._wrap_narrow(index, offset, line)
         else:
             self._wrap_cells(index, offset, line)

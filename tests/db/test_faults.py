@@ -170,3 +170,27 @@ def test_doctor_finds_a_coding_whose_quote_drifted(icvc_project: Project) -> Non
         conn.execute(text("UPDATE documents SET text = 'Respondent: changed'"))
     problems = doctor.check(icvc_project)
     assert len(problems) == 1 and "outside its document" in problems[0]
+
+
+def test_doctor_finds_sentences_outside_their_text_or_turns(
+    project: Project, tmp_path: Path
+) -> None:
+    from qualcope import sentence_bounds
+    from qualcope.services import doctor
+
+    path = tmp_path / "a.txt"
+    path.write_text("Interviewer: Why?\n\nAna: We waited. Then we wrote.\n", encoding="utf-8")
+    import_paths(project, [path])
+    assert doctor.check(project) == []
+    for pairs, problem in (
+        ([(13, 17), (24, 34), (35, 500)], "outside the text"),
+        ([(13, 17), (15, 34)], "out of order"),
+        ([(13, 30)], "not inside one turn"),  # from the question into the answer's label
+    ):
+        with project.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE documents SET sentence_bounds = :b"),
+                {"b": sentence_bounds.pack(pairs)},
+            )
+        problems = doctor.check(project)
+        assert len(problems) == 1 and problem in problems[0], pairs

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qualcope import sentence_bounds
 from qualcope.db.models import (
     Case,
     Code,
@@ -182,9 +183,7 @@ def build_project(project: Project) -> Built:
             built.documents[doc_name] = document.id
             built.texts[doc_name] = text
             layouts[doc_name] = spans
-            for index, ((speaker, _), (start, end, sentences)) in enumerate(
-                zip(turns, spans, strict=True)
-            ):
+            for index, ((speaker, _), (start, end, _)) in enumerate(zip(turns, spans, strict=True)):
                 turn = Segment(
                     document_id=document.id,
                     kind="turn",
@@ -196,19 +195,9 @@ def build_project(project: Project) -> Built:
                 )
                 session.add(turn)
                 session.flush()
-                for s_start, s_end in sentences:
-                    session.add(
-                        Segment(
-                            document_id=document.id,
-                            kind="sentence",
-                            start=s_start,
-                            end=s_end,
-                            speaker=speaker,
-                            parent_id=turn.id,
-                            is_interviewer=turn.is_interviewer,
-                            turn_index=index,
-                        )
-                    )
+            document.sentence_bounds = sentence_bounds.pack(
+                sentence for _, _, sentences in spans for sentence in sentences
+            )
         session.flush()
         for label, doc_name, turn, sentence, path, coder in CODINGS:
             sentences = layouts[doc_name][turn][2]

@@ -126,7 +126,7 @@ def test_a_failure_while_storing_leaves_no_trace(
     def explode(*_: object) -> None:
         raise QualcopeError("disk on fire")
 
-    monkeypatch.setattr(importing, "store_segments", explode)
+    monkeypatch.setattr(importing, "store_turns", explode)
     report = import_paths(
         project,
         [make_file("Ana: new text\nBen: more", "second.txt")],
@@ -350,6 +350,7 @@ def test_the_event_log_records_an_import_without_a_second_copy_of_the_text(
     with project.read() as session:
         document = session.get(Document, document_id)
         assert document is not None
+        bounds = document.sentence_bounds
         action = session.scalars(select(Action).where(Action.label == "import a.txt")).one()
         events = session.scalars(select(Event).where(Event.action_id == action.id)).all()
         coder = session.scalar(select(Coder.name).where(Coder.id == action.coder_id))
@@ -359,7 +360,11 @@ def test_the_event_log_records_an_import_without_a_second_copy_of_the_text(
     assert row is not None and events[1].op == "insert"
     digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     assert row["text"] == {"sha256": digest, "length": len(document.text)}
-    assert digest == document.content_hash and row["_summarised"] == ["text"]
+    assert digest == document.content_hash and row["_summarised"] == ["sentence_bounds", "text"]
+    assert bounds and row["sentence_bounds"] == {
+        "sha256": hashlib.sha256(bounds).hexdigest(),
+        "length": len(bounds),
+    }
     for column in ("id", "guid", "name", "content_hash", "case_id", "word_count", "language"):
         assert row[column] == getattr(document, column), column
     assert document.text not in json.dumps(row)
@@ -377,13 +382,15 @@ def test_the_event_log_records_an_import_without_a_second_copy_of_the_text(
 
 
 def test_segment_ids_are_never_reused(project: Project, make_file: MakeFile) -> None:
-    # 85 turns and 170 sentences: the rows go in statements of every size (64, 16, 4, 1).
+    # 85 turns (rows) and 170 sentences (packed on the document).
     long = "\n\n".join(f"Ana: Sentence {i} here. And {i} more!" for i in range(85))
     import_paths(project, [make_file(long, "long.txt"), make_file(GOOD, "short.txt")])
     with project.read() as session:
         last = session.scalar(select(func.max(Segment.id)))
         long_id = session.scalar(select(Document.id).where(Document.name == "long.txt"))
-        assert session.scalar(select(func.count()).where(Segment.document_id == long_id)) == 255
+        assert session.scalar(select(func.count()).where(Segment.document_id == long_id)) == 85
+    kinds = [s.kind for s in list_segments(project, long_id)]
+    assert kinds == ["turn", "sentence", "sentence"] * 85
     with project.engine.begin() as conn:  # deleting the newest rows frees the highest ids
         conn.execute(delete(Document).where(Document.name == "short.txt"))
     import_paths(project, [make_file(GOOD.replace("city", "town"), "next.txt")])

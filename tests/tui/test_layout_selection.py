@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -30,6 +30,7 @@ def selection() -> Selection:
     st.text(alphabet=st.sampled_from("ab cé\n漢👨‍👩‍👧"), max_size=300),
     st.integers(min_value=8, max_value=40),
 )
+@example("aaa\u200da漢漢漢\u200d", 8)  # as many cells as characters, but not one each
 def test_wrapping_shows_every_character_once_within_the_width(text: str, width: int) -> None:
     layout = Layout(text, paragraphs(text) or [Block(0, len(text))], width)
     covered: list[int] = []

@@ -304,7 +304,17 @@ def show(ctx: click.Context, document: str, respondent_only: bool) -> None:
         console.print(line)
 
 
-SEGMENT_COLUMNS = ("id", "kind", "turn", "speaker", "interviewer", "start", "end", "text")
+SEGMENT_COLUMNS = (
+    "id",
+    "kind",
+    "turn",
+    "turn_id",
+    "speaker",
+    "interviewer",
+    "start",
+    "end",
+    "text",
+)
 
 
 @click.command(
@@ -321,7 +331,10 @@ Examples:
 @common_options
 @click.pass_context
 def segments(ctx: click.Context, document: str, kind: str | None, fmt: str) -> None:
-    """List a document's segments (turns and sentences) with exact offsets, for scripting."""
+    """List a document's segments (turns and sentences) with exact offsets, for scripting.
+
+    Turns have ids; a sentence is identified by its offsets, and turn_id is the turn holding it.
+    """
     from qualcope.services.documents import find_document, list_segments
 
     with open_project(ctx) as project:
@@ -332,6 +345,7 @@ def segments(ctx: click.Context, document: str, kind: str | None, fmt: str) -> N
             "id": s.id,
             "kind": s.kind,
             "turn": s.turn_index,
+            "turn_id": s.id if s.kind == "turn" else s.parent_id,
             "speaker": s.speaker,
             "interviewer": s.is_interviewer,
             "start": s.start,

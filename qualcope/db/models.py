@@ -132,7 +132,12 @@ class DocumentStatus(Base):
 
 
 class Segment(Base):
-    """A speaker turn or a sentence of a document (sentences point to their turn)."""
+    """A speaker turn of a document.
+
+    Sentences were rows too until migration 0004; they are packed offsets on the document
+    now (``Document.sentence_bounds``), so ``kind`` is 'turn' and ``parent_id`` is unused
+    (kept, with its index, for nested segments and so old files need no table rebuild).
+    """
 
     __tablename__ = "segments"
     __table_args__ = (

@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Iterator, Set
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -29,7 +30,7 @@ from qualcope.ingest.transcript import read_transcript
 CHUNK = 4  # files per tokenizer pass and per job of a worker process
 AHEAD = 2  # chunks sent to a worker before the importer takes its results
 MAX_WORKERS = 2  # the importer stores in one process: more preparers would wait for it
-PARALLEL_MIN_BYTES = 1_000_000  # below this a worker's start costs more than it saves
+PARALLEL_MIN_BYTES = 1_000_000  # ~150,000 words: below, the fixed costs of a batch dominate
 WORKERS_VARIABLE = "QUALCOPE_IMPORT_WORKERS"
 
 
@@ -148,6 +149,10 @@ def _can_fork() -> bool:
 
 def _worker(connection: Connection, known: Set[str]) -> None:
     """A worker process: prepare each chunk received, send back the results, until None."""
+    # Forked while another thread (a progress bar) may hold the standard streams' locks:
+    # the worker never writes to them, nor warns.
+    warnings.simplefilter("ignore")
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     while (chunk := connection.recv()) is not None:
         connection.send(prepare_chunk(chunk, known))
 

@@ -65,6 +65,10 @@ def test_import_folder_with_manifest_then_list_show_and_segments(db: Path) -> No
     assert {s["kind"] for s in segments} == {"turn", "sentence"}
     first = next(s for s in segments if s["kind"] == "turn" and not s["interviewer"])
     assert first["speaker"] == "Marleen" and first["text"].startswith("Sure. I got a letter")
+    assert first["turn_id"] == first["id"] is not None
+    sentence = next(s for s in segments if s["kind"] == "sentence" and s["start"] == first["start"])
+    assert sentence["id"] is None and sentence["turn_id"] == first["id"]
+    assert (sentence["speaker"], sentence["text"]) == ("Marleen", "Sure.")
 
 
 def test_transcript_markup_is_printed_literally(db: Path, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -398,3 +399,22 @@ def test_segment_ids_are_never_reused(project: Project, make_file: MakeFile) -> 
         next_id = session.scalar(select(Document.id).where(Document.name == "next.txt"))
         ids = session.scalars(select(Segment.id).where(Segment.document_id == next_id)).all()
     assert ids and min(ids) > last  # type: ignore[operator]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_a_worker_process_imports_exactly_what_this_process_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def imported(workers: str) -> list[tuple[object, ...]]:
+        monkeypatch.setenv("QUALCOPE_IMPORT_WORKERS", workers)
+        with Project.create(tmp_path / f"w{workers}.db", "tester") as made:
+            report = import_paths(made, [SAMPLE_CORPUS])
+            assert report.ok
+            return [
+                (ref.name, ref.words, ref.case, ref.role, segment)
+                for ref in list_documents(made)
+                for segment in list_segments(made, ref.id)
+            ]
+
+    alone = imported("0")
+    assert len(alone) > 1000 and imported("1") == alone

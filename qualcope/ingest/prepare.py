@@ -147,8 +147,11 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _worker(connection: Connection, known: Set[str]) -> None:
-    """A worker process: prepare each chunk received, send back the results, until None."""
+def _worker(connection: Connection, importer_ends: list[Connection], known: Set[str]) -> None:
+    """A worker process: prepare each chunk received, send back the results, until None
+    (or until the importer is gone: then ``recv`` finds the pipe closed and the worker ends)."""
+    for end in importer_ends:  # inherited copies: the pipe must close when the importer dies
+        end.close()
     # Forked while another thread (a progress bar) may hold the standard streams' locks:
     # the worker never writes to them, nor warns.
     warnings.simplefilter("ignore")
@@ -178,7 +181,7 @@ def _prepare_in_workers(
     processes = []
     for _ in range(count):
         mine, theirs = context.Pipe()
-        process = context.Process(target=_worker, args=(theirs, known), daemon=True)
+        process = context.Process(target=_worker, args=(theirs, [*links, mine], known), daemon=True)
         process.start()
         theirs.close()
         links.append(mine)

@@ -21,9 +21,9 @@ from qualcope.domain import SegmentSpec
 from qualcope.ingest.base import SUPPORTED_SUFFIXES
 from qualcope.ingest.transcript import read_transcript
 from qualcope.ingest.turns import detect_turns
-from qualcope.nlp import sentences
+from qualcope.nlp import sentence_arrays, sentences
+from qualcope.nlp.sentence_arrays import OPENERS
 from qualcope.nlp.sentences import (
-    OPENERS,
     PIPE_BATCH,
     pipeline,
     sentence_bounds_of_documents,
@@ -340,7 +340,7 @@ def test_openers_move_as_before() -> None:
 
 
 def test_cutting_arbitrary_sentence_starts_equals_the_reference() -> None:
-    """``_cut_batch`` (openers moved, clipped, stripped) against the reference helpers for
+    """``cut_batch`` (openers moved, clipped, stripped) against the reference helpers for
     random sentence starts, so also starts the sentencizer never gives (an opener alone at a
     start), one document at a time and many in a batch."""
     rng = random.Random(5)
@@ -359,13 +359,13 @@ def test_cutting_arbitrary_sentence_starts_equals_the_reference() -> None:
     groups += [cases[start : start + 40] for start in range(0, len(cases), 40)]
     for group in groups:
         items = [
-            sentences._Item(text, turns, None, numpy.array(starts, dtype=numpy.int64))
+            sentence_arrays.Item(text, turns, None, numpy.array(starts, dtype=numpy.int64))
             if turns
-            else sentences._Item("", (), None, None)
+            else sentence_arrays.Item("", (), None, None)
             for text, turns, starts, _ in group
         ]
         got = []
-        for batch in sentences._cut_batch(items, None, None):
+        for batch in sentence_arrays.cut_batch(items, None, None):
             for index in range(len(batch.splits) - 1):
                 part = slice(batch.splits[index], batch.splits[index + 1])
                 found = [batch.turns[i].turn_index for i in batch.owners[part].tolist()]
@@ -376,23 +376,23 @@ def test_cutting_arbitrary_sentence_starts_equals_the_reference() -> None:
 
 
 def test_the_white_space_table_is_str_isspace() -> None:
-    solid, opener = sentences._char_tables()
+    solid, opener = sentence_arrays.char_tables()
     every = [code for code in range(sys.maxunicode + 1) if chr(code).isspace()]
-    assert max(every) == sentences.LAST_SPACE
+    assert max(every) == sentence_arrays.LAST_SPACE
     assert numpy.flatnonzero(~solid).tolist() == every
     assert solid[-1] and not opener[-1]
     assert "".join(sorted(chr(c) for c in numpy.flatnonzero(opener))) == "".join(sorted(OPENERS))
-    codes = sentences._code_points("a\u00e9\u3000\U0001f600\ud800 b")
+    codes = sentence_arrays.code_points("a\u00e9\u3000\U0001f600\ud800 b")
     assert codes.tolist() == [0x61, 0xE9, 0x3000, 0x1F600, 0xD800, 0x20, 0x62]
-    assert sentences._code_points("ab c").tolist() == [0x61, 0x62, 0x20, 0x63]
+    assert sentence_arrays.code_points("ab c").tolist() == [0x61, 0x62, 0x20, 0x63]
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_the_hash_table_finds_exactly_the_punct_chars(lang: str) -> None:
     punct = sentencizer_punct(lang)
     assert punct is not None
-    table = sentences._hash_table(punct.tobytes())
-    assert table is not None and len(table) <= 1 << sentences.MAX_TABLE_BITS
+    table = sentence_arrays.hash_table(punct.tobytes())
+    assert table is not None and len(table) <= 1 << sentence_arrays.MAX_TABLE_BITS
     rng = numpy.random.default_rng(3)
     values = numpy.concatenate(
         (punct, rng.integers(0, 2**64, 100_000, dtype=numpy.uint64), punct ^ numpy.uint64(1))
@@ -401,7 +401,7 @@ def test_the_hash_table_finds_exactly_the_punct_chars(lang: str) -> None:
     values = numpy.concatenate(
         (values, numpy.array([strings.add(w) for w in WORDS + MARKS], dtype=numpy.uint64))
     )
-    assert (sentences._members(values, punct) == numpy.isin(values, punct)).all()
+    assert (sentence_arrays.members(values, punct) == numpy.isin(values, punct)).all()
     few = punct[:1]
-    assert (sentences._members(values, few) == numpy.isin(values, few)).all()
-    assert not sentences._members(values, punct[:0]).any()
+    assert (sentence_arrays.members(values, few) == numpy.isin(values, few)).all()
+    assert not sentence_arrays.members(values, punct[:0]).any()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Iterable
+from typing import Any
 
 _ITEM = "I" if array("I").itemsize == 4 else "L"  # 32-bit unsigned on every platform we know
 
@@ -22,6 +23,12 @@ def pack(pairs: Iterable[tuple[int, int]]) -> bytes:
     if sys.byteorder != "little":
         values.byteswap()
     return values.tobytes()
+
+
+def pack_array(pairs: Any) -> bytes:
+    """Bytes of an (n, 2) numpy integer array of (start, end) pairs, as stored (no Python
+    object per sentence; numpy is not imported here: the array converts itself)."""
+    return bytes(pairs.astype("<u4").tobytes())
 
 
 def unpack(blob: bytes | None) -> list[tuple[int, int]]:

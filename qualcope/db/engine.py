@@ -151,7 +151,7 @@ def _positional_insert(
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     if list(compiled.positiontup or ()) != list(columns):  # parameters in the columns' order
         raise ValueError(f"cannot insert columns {columns} of {table.name} positionally")
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
     return str(compiled), processors
 
 

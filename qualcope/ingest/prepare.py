@@ -103,8 +103,7 @@ def prepare_chunk(items: list[ImportItem], known: Set[str] = frozenset()) -> lis
         texts = [(transcript.text, transcript.turns) for _, transcript in group]
         found = sentence_bounds_of_documents(texts, language)
         for (position, _), bounds in zip(group, found, strict=True):
-            # (n, 2) integer offsets -> the stored bytes, without a Python object per sentence
-            packed = bounds.astype("<u4").tobytes()
+            packed = sentence_bounds.pack_array(bounds)
             results[position] = replace(results[position], sentence_bounds=packed)
     return results
 

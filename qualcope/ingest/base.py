@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from qualcope.domain import SegmentSpec
+from qualcope.ingest.normalise import CONTROL, ESCAPE
+from qualcope.ingest.offsets import OffsetMap
 
 # Suffix -> source format name stored with the document.
 SUPPORTED_SUFFIXES: dict[str, str] = {
@@ -21,20 +23,39 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Transcript:
-    """A file read and normalised: its canonical text and speaker turns with exact offsets."""
+    """A file read and normalised: its canonical text, speaker turns and preamble spans with
+    exact offsets, the map from the file's positions, and what the reader changed or left out.
+    """
 
     text: str
     turns: tuple[SegmentSpec, ...]
     source_format: str
     encoding: str = "utf-8"
     encoding_detected: bool = False
-    removed_controls: int = 0
+    offsets: OffsetMap = field(default_factory=OffsetMap)
+    changes: dict[str, int] = field(default_factory=dict)  # normalise's counts by kind
+    preambles: tuple[SegmentSpec, ...] = ()
+    label_notes: tuple[str, ...] = ()  # lines that look like labels but were not taken
+    left_out: tuple[str, ...] = ()  # what a reader of the file sees that was not imported
     warnings: tuple[str, ...] = ()
+    bom: bool = False  # the file started with a byte-order mark (not part of the text)
+
+    @property
+    def removed_controls(self) -> int:
+        return self.changes.get(CONTROL, 0) + self.changes.get(ESCAPE, 0)
 
     @cached_property  # stored in __dict__ (fine on a frozen dataclass) and pickled with it
     def words(self) -> int:
-        """Words spoken (inside turns); speaker labels do not count."""
+        """Words spoken (inside turns); speaker labels and preambles do not count."""
         return sum(len(self.text[t.start : t.end].split()) for t in self.turns)
+
+    def speakers(self) -> list[tuple[str, int, bool]]:
+        """(speaker, turns, interviewer?) in order of first turn; unlabelled turns as ''."""
+        counts: dict[str, list[int | bool]] = {}
+        for turn in self.turns:
+            entry = counts.setdefault(turn.speaker or "", [0, turn.is_interviewer])
+            entry[0] = int(entry[0]) + 1
+        return [(name, int(n), bool(mark)) for name, (n, mark) in counts.items()]
 
 
 @dataclass(frozen=True)

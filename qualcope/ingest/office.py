@@ -19,16 +19,10 @@ from typing import Any
 
 from qualcope.errors import ImportFileError
 from qualcope.ingest.base import Piece, Transcript
+from qualcope.ingest.labels import MAX_LABEL_CHARS, MAX_LABEL_WORDS, label_key
+from qualcope.ingest.pieces import apply_text_labels, assemble, inherit_speakers
 from qualcope.ingest.sniff import check_archive
-from qualcope.ingest.turns import (
-    MAX_LABEL_CHARS,
-    MAX_LABEL_WORDS,
-    apply_text_labels,
-    assemble,
-    inherit_speakers,
-    label_key,
-    seconds,
-)
+from qualcope.ingest.turns import seconds
 
 WORD = "Word document (.docx)"
 ODT = "OpenDocument text (.odt)"
@@ -39,16 +33,23 @@ _PLAUSIBLE_LABEL = re.compile(r"[^\W\d_][\w .'’\-]*")
 def _finish(pieces: list[Piece], path: Path, fmt: str, interviewers: Sequence[str]) -> Transcript:
     apply_text_labels(pieces)
     inherit_speakers(pieces)
-    text, turns, removed = assemble(pieces, joiner="\n", interviewers=interviewers)
-    if not text:
+    done = assemble(pieces, joiner="\n", interviewers=interviewers)
+    if not done.text:
         raise ImportFileError("the document is empty (no text)", path=path)
     return Transcript(
-        text=text, turns=tuple(turns), source_format=fmt, encoding="", removed_controls=removed
+        text=done.text,
+        turns=tuple(done.turns),
+        source_format=fmt,
+        encoding="",
+        offsets=done.offsets,
+        changes=done.changes,
     )
 
 
 # ------------------------------------------------------------------ .docx
-def read_docx(path: Path, interviewers: Sequence[str] = ()) -> Transcript:
+def read_docx(
+    path: Path, interviewers: Sequence[str] = (), speakers: Sequence[str] = ()
+) -> Transcript:
     """A Word .docx file (bold speaker labels, plain labels, or a speaker/text table)."""
     check_archive(path, WORD)
     try:
@@ -170,7 +171,9 @@ def _table_rows(table: Any) -> Iterator[_Block]:
 
 
 # ------------------------------------------------------------------- .odt
-def read_odt(path: Path, interviewers: Sequence[str] = ()) -> Transcript:
+def read_odt(
+    path: Path, interviewers: Sequence[str] = (), speakers: Sequence[str] = ()
+) -> Transcript:
     """An OpenDocument text file (labels as plain ``Speaker:`` text)."""
     check_archive(path, ODT)
     _refuse_encrypted_odt(path)

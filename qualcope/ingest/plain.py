@@ -1,7 +1,9 @@
 """Readers for plain-text transcripts: .txt, .md and .rtf (through striprtf).
 
-The canonical text is the file's text, normalised once; speaker turns are found in it by
-``turns.detect_turns`` so every offset points into exactly the stored text.
+The canonical text is the file's text, normalised once (``normalise``, with the map back to
+the file's positions); speaker turns are found in it by ``turns.find_turns`` so every offset
+points into exactly the stored text. ``text_transcript`` is the one path from a reader's text
+to a transcript: .docx and .odt readers hand it their text and label hints too.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qualcope.errors import EncodingError, ImportFileError
-from qualcope.ingest.base import Transcript
+from qualcope.ingest.base import LabelHint, Transcript
 from qualcope.ingest.decode import bom_encoding, decode, is_wide
 from qualcope.ingest.normalise import normalise
 from qualcope.ingest.sniff import refuse_binary
-from qualcope.ingest.turns import detect_turns
+from qualcope.ingest.turns import find_turns
 
 _RTF_CODEPAGE = re.compile(rb"\\ansicpg(\d{3,5})")
 
@@ -32,20 +34,39 @@ def text_transcript(
     encoding: str,
     detected: bool,
     interviewers: Sequence[str] = (),
+    speakers: Sequence[str] = (),
+    *,
+    hints: Sequence[LabelHint] = (),
+    left_out: Sequence[str] = (),
+    bom: bool = False,
 ) -> Transcript:
-    """Normalise decoded text and find its turns."""
-    text, removed = normalise(raw)
-    if not text:
+    """Normalise a reader's text (recording the map) and find its turns and preambles."""
+    done = normalise(raw)
+    if not done.text.strip():
         what = "only white space" if not raw.strip() else "only control characters"
         raise ImportFileError(f"the document is empty ({what})", path=path)
-    turns = detect_turns(text, interviewers)
+    mapped = [
+        LabelHint(
+            done.offsets.to_stored(h.start),
+            done.offsets.to_stored(h.content),
+            h.label,
+            h.timestamp,
+        )
+        for h in hints
+    ]
+    layout = find_turns(done.text, interviewers, speakers, mapped)
     return Transcript(
-        text=text,
-        turns=tuple(turns),
+        text=done.text,
+        turns=tuple(layout.turns),
         source_format=source_format,
         encoding=encoding,
         encoding_detected=detected,
-        removed_controls=removed,
+        offsets=done.offsets,
+        changes=done.changes,
+        preambles=tuple(layout.preambles),
+        label_notes=tuple(str(note) for note in layout.notes),
+        left_out=tuple(left_out),
+        bom=bom,
     )
 
 
@@ -55,17 +76,25 @@ def read_text(
     source_format: str,
     encoding: str | None = None,
     interviewers: Sequence[str] = (),
+    speakers: Sequence[str] = (),
 ) -> Transcript:
     """A .txt or .md file."""
     refuse_empty(data, path)
-    wide = is_wide(encoding) or is_wide(bom_encoding(data))
+    bom = bom_encoding(data)
+    wide = is_wide(encoding) or is_wide(bom)
     refuse_binary(data, path, path.suffix.lower(), wide_text=wide)
     raw, used, detected = decode(data, path, encoding)
-    return text_transcript(raw, path, source_format, used, detected, interviewers)
+    return text_transcript(
+        raw, path, source_format, used, detected, interviewers, speakers, bom=bom is not None
+    )
 
 
 def read_rtf(
-    data: bytes, path: Path, encoding: str | None = None, interviewers: Sequence[str] = ()
+    data: bytes,
+    path: Path,
+    encoding: str | None = None,
+    interviewers: Sequence[str] = (),
+    speakers: Sequence[str] = (),
 ) -> Transcript:
     """An .rtf file: its text through striprtf, then as plain text."""
     from striprtf.striprtf import rtf_to_text
@@ -87,4 +116,4 @@ def read_rtf(
         ) from exc
     except (ValueError, IndexError) as exc:
         raise ImportFileError(f"is not a valid RTF document ({exc})", path=path) from exc
-    return text_transcript(plain, path, "rtf", used, False, interviewers)
+    return text_transcript(plain, path, "rtf", used, False, interviewers, speakers)

@@ -17,9 +17,9 @@ from pathlib import Path
 from qualcope.errors import ImportFileError
 from qualcope.ingest.base import Piece, Transcript
 from qualcope.ingest.decode import bom_encoding, decode, is_wide
+from qualcope.ingest.pieces import apply_text_labels, assemble, inherit_speakers
 from qualcope.ingest.plain import refuse_empty
 from qualcope.ingest.sniff import refuse_binary
-from qualcope.ingest.turns import apply_text_labels, assemble, inherit_speakers
 
 _VTT_TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _VTT_TIMING = re.compile(rf"^{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \t]+.*)?$")
@@ -82,17 +82,18 @@ def _finish(
         raise ImportFileError("contains no cues with text", path=path)
     apply_text_labels(pieces)
     inherit_speakers(pieces)
-    text, turns, removed = assemble(pieces, joiner=" ", interviewers=interviewers)
-    if not text:
+    done = assemble(pieces, joiner=" ", interviewers=interviewers)
+    if not done.text:
         raise ImportFileError("contains no cues with text", path=path)
     if len(warnings) > MAX_WARNINGS:
         warnings = [*warnings[:MAX_WARNINGS], f"... and {len(warnings) - MAX_WARNINGS} more"]
     return Transcript(
-        text=text,
-        turns=tuple(turns),
+        text=done.text,
+        turns=tuple(done.turns),
         source_format=source_format,
         encoding=encoding,
-        removed_controls=removed,
+        offsets=done.offsets,
+        changes=done.changes,
         warnings=tuple(warnings),
     )
 

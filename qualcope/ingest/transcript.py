@@ -11,12 +11,17 @@ from qualcope.ingest.sniff import check_size, read_capped, suffix_of
 
 
 def read_transcript(
-    path: Path, *, encoding: str | None = None, interviewers: Sequence[str] = ()
+    path: Path,
+    *,
+    encoding: str | None = None,
+    interviewers: Sequence[str] = (),
+    speakers: Sequence[str] = (),
 ) -> Transcript:
     """Read, check and normalise one transcript file; raises ``ImportFileError`` on bad input.
 
     ``encoding`` applies to text formats (.txt, .md, .vtt, .srt, .rtf); ``interviewers`` are
-    extra speaker labels whose turns are the interviewer's (role words are always recognised).
+    extra speaker labels whose turns are the interviewer's (role words are always recognised),
+    ``speakers`` other labels to take as speakers wherever they start a line.
     """
     path = Path(path)
     suffix = suffix_of(path)
@@ -32,11 +37,11 @@ def read_transcript(
     if source_format == "docx":
         from qualcope.ingest.office import read_docx
 
-        return read_docx(path, interviewers)
+        return read_docx(path, interviewers, speakers)
     if source_format == "odt":
         from qualcope.ingest.office import read_odt
 
-        return read_odt(path, interviewers)
+        return read_odt(path, interviewers, speakers)
     data = read_capped(path)
     if source_format in ("vtt", "srt"):
         from qualcope.ingest import subtitles
@@ -46,7 +51,7 @@ def read_transcript(
     if source_format == "rtf":
         from qualcope.ingest.plain import read_rtf
 
-        return read_rtf(data, path, encoding, interviewers)
+        return read_rtf(data, path, encoding, interviewers, speakers)
     from qualcope.ingest.plain import read_text
 
-    return read_text(data, path, source_format, encoding, interviewers)
+    return read_text(data, path, source_format, encoding, interviewers, speakers)

@@ -1,97 +1,53 @@
-"""Speaker turns: labels in plain text, assembly of structured pieces, interviewer marking.
+"""Speaker turns of a canonical text: labelled turns, preambles, and labels not taken.
 
 A turn is the utterance after its label: ``Interviewer: How did it start?`` gives a turn whose
-span covers only ``How did it start?``, with speaker ``Interviewer``. Labels recognised at the
-start of a line: ``Name:``, ``NAME:``, ``Respondent 3:``, ``I:``/``R:``, ``[Name]``,
-``**Name:**`` (Markdown), optionally with a timestamp (``[00:01:23] Ana:``, ``Ana (01:23):``)
-that goes to the turn's ``meta``. A text is a labelled transcript when a role word
-(interviewer, respondent, ...) or a label used twice starts lines; only then do other
-name-like labels count, so that ``Note: ...`` in a monologue does not become a speaker.
-Text without labels is split into paragraphs, one turn each.
+span covers only ``How did it start?``. Every label starts a new turn, in every format; text
+without a label continues the turn before it (the same rule for .txt, .docx, .odt and .rtf,
+whose readers all hand over plain text). What a label looks like and which labels are
+speakers is ``labels``'s business; structured files add labels they show (``LabelHint``).
+
+Text before the first label (a title, a date line, Otter's keyword block, a docx heading) and
+a transcription footer after the last turn ("Transcribed by ...") are *preamble*: no
+speaker, not a turn of anyone, left out of counts, suggestions and reports, still shown.
+A line that looks like a label but was not taken is reported with its line number, never
+silently glued to a turn without a word. Text without any label is split into paragraphs,
+one turn each.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from itertools import chain, repeat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 
 from qualcope.domain import SegmentSpec
-from qualcope.ingest.base import Piece
-from qualcope.ingest.normalise import collapse_spaces, normalise
-
-# First word of a label (case-folded) that marks the interviewer's turns.
-INTERVIEWER_KEYS = frozenset(
-    {
-        "interviewer",
-        "interviewster",
-        "interviewers",
-        "i",
-        "int",
-        "q",
-        "question",
-        "moderator",
-        "facilitator",
-        "researcher",
-        "onderzoeker",
-        "vraag",
-    }
+from qualcope.ingest.base import LabelHint
+from qualcope.ingest.labels import (
+    CAPS_NOT_SPEAKERS,
+    NOTE_WORDS,
+    Candidate,
+    accepted_labels,
+    is_interviewer,
+    label_key,
+    looks_like_a_label,
+    name_like,
+    plausible,
 )
-RESPONDENT_KEYS = frozenset(
-    {
-        "respondent",
-        "r",
-        "a",
-        "answer",
-        "interviewee",
-        "participant",
-        "geïnterviewde",
-        "antwoord",
-        "deelnemer",
-        "p",
-    }
-)
-# Bracketed words that are transcription notes, not speakers.
-NOTE_WORDS = frozenset(
-    {
-        "laughs",
-        "laughter",
-        "inaudible",
-        "pause",
-        "crosstalk",
-        "silence",
-        "unclear",
-        "coughs",
-        "sighs",
-        "music",
-        "noise",
-        "lacht",
-        "onverstaanbaar",
-        "stilte",
-        "pauze",
-        "gelach",
-    }
-)
-# Capitalised words that start header or prose lines ("Date: 12 May") rather than turns.
-NOT_SPEAKERS = frozenset(
-    "note nb ps update edit example tip warning important summary title date location place "
-    "time duration subject topic re aside transcript recording source".split()
-)
-MAX_LABEL_WORDS = 4
-MAX_LABEL_CHARS = 40
+from qualcope.ingest.normalise import collapse_spaces
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LABEL = rf"""
     [ \t]*
     (?:[\[(]?(?P<ts1>{_TIME})[\])]?[ \t]+)?               # [00:01:23] before the label
     (?:
-        \*\*(?P<md>[^*\n]{{1,40}}?)[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)   # **Name:** / **Name**:
-      | \[(?P<br>[^\]\n]{{1,40}})\](?:[ \t]*:)?                       # [Name] / [Name]:
-      | (?P<plain>[^\W\d_][^:\n]{{0,39}}?)[ \t]*(?:[\[(](?P<ts2>{_TIME})[\])][ \t]*)?:
+        \*\*(?P<md>[^*\n]{{1,60}}?)[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)   # **Name:** / **Name**:
+      | \[(?P<br>[^\]\n]{{1,60}})\](?:[ \t]*:)?                       # [Name] / [Name]:
+      | (?P<plain>[^\W\d_][^:\n]{{0,59}}?)[ \t]*(?:[\[(](?P<ts2>{_TIME})[\])][ \t]*)?:
         (?=[ \t]|$)                                                   # Name: / Name (01:23):
-      | (?P<alone>[^\W\d_][^:\n]{{0,39}}?)[ \t]+(?P<ts3>{_TIME})[ \t]*$   # Name  0:03 (Otter)
+      | (?P<line>[^\W\d_][^:\n]{{0,59}}?)[ \t]+[\[(]?(?P<ts3>{_TIME})[\])]?[ \t]*$  # Otter
     )
     [ \t]*
     """
@@ -100,140 +56,89 @@ _LABEL_LINE = re.compile("^" + _LABEL, re.VERBOSE | re.MULTILINE)
 # ``_LABEL_LINE.finditer`` tries ``^`` at every character. A match never contains a line
 # break, so these matches (and a ``_LABEL_LINE.match`` at 0) are exactly ``finditer``'s.
 _NEXT_LABEL_LINE = re.compile(r"\n" + _LABEL, re.VERBOSE | re.MULTILINE)
-# ``_candidate``'s label depends on these groups only; its timestamp on the others.
-_label_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in ("md", "br", "plain", "alone")))
+_STYLE_GROUPS = ("md", "br", "plain", "line")
+_STYLES = {"md": "md", "br": "bracket", "plain": "colon", "line": "line"}
+_label_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in _STYLE_GROUPS))
 _stamp_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in ("ts1", "ts2", "ts3")))
-# Label groups -> ``_candidate``'s label (None: not a label), shared by all texts; emptied
-# when it holds more than MAX_JUDGED.
-_JUDGED: dict[tuple[str | None, ...], str | None] = {}
-MAX_JUDGED = 10_000
-_FIRST_WORD_END = re.compile(r"[\s\d#(]")  # a label key's first word ends here
-_LABEL_CHARS = re.compile(r"[^\W\d_][\w .'’\-]*")
+# Film-style label lines: a caps line (``INTERVIEWER``, ``MARIA JANSEN``) and the text on the
+# next line.
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_CAPS_LINE = (
+    rf"[ \t]*(?P<caps>[{_UPPER}][{_UPPER}0-9 .'’\-&/()]{{0,58}}[{_UPPER}0-9.)])[ \t]*\n"
+    r"(?=[ \t]*\S)"
+)
+# A short line of capitalised words alone before text: a label line whose timestamp is
+# missing, in transcripts that use label lines (reported when not a known speaker).
+_NAME_LINE = (
+    r"[ \t]*(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-&()]+){0,4})[ \t]*\n(?=[ \t]*\S)"
+)
+_FOOTER = re.compile(
+    r"^[ \t]*\[?(?:transcribed\ (?:by|with|using)|transcription\ (?:by|service)|"
+    r"transcript(?:ion)?\ (?:generated|created|produced|provided)\ by|powered\ by|"
+    r"end\ of\ (?:the\ )?(?:transcript|transcription|interview|recording)|"
+    r"getranscribeerd\ door|einde\ (?:van\ het\ )?(?:transcript|interview|gesprek|opname))\b",
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+)
+FOOTER_WINDOW = 1_000  # a footer starts within this many characters of the end
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n(?![ \t]*\n).*\S)*", re.MULTILINE)
+# Label groups -> (label, style) or None, shared by all texts; emptied past MAX_JUDGED.
+_JUDGED: dict[tuple[str | None, ...], tuple[str, str] | None] = {}
+MAX_JUDGED = 10_000
 
 
-def label_key(label: str) -> str:
-    """The comparison key of a speaker label (case-folded, spaces collapsed)."""
-    return collapse_spaces(label).casefold()
+@dataclass(frozen=True)
+class LabelNote:
+    """A line that looks like a speaker label but was not taken as one."""
+
+    line: int
+    label: str
+    kept_in: str  # where its words stay: "Interviewer's turn", "the preamble", ...
+
+    def __str__(self) -> str:
+        return (
+            f"line {self.line}: {self.label!r} looks like a speaker label but was not taken; "
+            f"its words stay in {self.kept_in} (add it with --speaker if it is one)"
+        )
 
 
-def is_interviewer(label: str | None, interviewers: Iterable[str] = ()) -> bool:
-    """Whether a speaker label names the interviewer (a role word or a name the user gave)."""
-    if not label:
-        return False
-    key = label_key(label)
-    if key in {label_key(name) for name in interviewers}:
-        return True
-    return _first_word(key) in INTERVIEWER_KEYS
+@dataclass(frozen=True)
+class TurnLayout:
+    """The turns, preamble spans and label notes of one text."""
 
-
-def _first_word(key: str) -> str:
-    return _FIRST_WORD_END.split(key, maxsplit=1)[0]
-
-
-def _known_role(key: str) -> bool:
-    first = _first_word(key)
-    return first in INTERVIEWER_KEYS or first in RESPONDENT_KEYS
-
-
-def accepted_labels(labels: Sequence[str]) -> set[str]:
-    """The keys of the candidate labels that are speakers.
-
-    Role words and labels used at least twice are speakers. Once a text has such speakers it
-    is a labelled transcript, and a name-like label (capitalised words, not 'Note' or 'Date')
-    is a speaker even if they speak once; in other text a lone ``Note:`` stays prose.
-    """
-    uses = Counter(labels)  # a transcript repeats few labels many times: work per label
-    keys = {label: label_key(label) for label in uses}
-    counts: Counter[str] = Counter()
-    for label, n in uses.items():
-        counts[keys[label]] += n
-    sure = {key for key in counts if counts[key] >= 2 or _known_role(key)}
-    if not sure:
-        return set()
-    names = {
-        keys[label]
-        for label in uses
-        if all(word[:1].isupper() for word in label.split()) and keys[label] not in NOT_SPEAKERS
-    }
-    return sure | names
+    turns: list[SegmentSpec]
+    preambles: list[SegmentSpec] = field(default_factory=list)
+    notes: list[LabelNote] = field(default_factory=list)
 
 
 def seconds(stamp: str) -> float:
     """'01:02:03.5' or '02:03' -> seconds."""
-    parts = stamp.replace(",", ".").split(":")
     total = 0.0
-    for part in parts:
+    for part in stamp.strip("[]() ").replace(",", ".").split(":"):
         total = total * 60 + float(part)
     return round(total, 3)
 
 
-def _candidate(match: re.Match[str]) -> tuple[str, str | None] | None:
-    """(label, timestamp) of a label-line match, or None when it is not a plausible label."""
-    label = match.group("md") or match.group("br") or match.group("plain") or match.group("alone")
-    if label is None:
-        return None
-    label = collapse_spaces(label.strip())
-    if not label or len(label) > MAX_LABEL_CHARS or len(label.split()) > MAX_LABEL_WORDS:
-        return None
-    if not _LABEL_CHARS.fullmatch(label):
-        return None
-    if match.group("br") is not None and (not label[0].isupper() or label.casefold() in NOTE_WORDS):
-        return None
-    stamp = match.group("ts1") or match.group("ts2") or match.group("ts3")
-    return label, stamp
+def _judge(match: re.Match[str]) -> tuple[str, str] | None:
+    """(label, style) of a label-line match, or None when it cannot be a label."""
+    groups = _label_groups(match.groups())
+    for name, value in zip(_STYLE_GROUPS, groups, strict=True):
+        if value is not None:
+            label = collapse_spaces(value.strip())
+            if not plausible(label):
+                return None
+            if name == "br" and label.split()[0].casefold() in NOTE_WORDS:
+                return None
+            return label, _STYLES[name]
+    return None
 
 
-def detect_turns(text: str, interviewers: Sequence[str] = ()) -> list[SegmentSpec]:
-    """Speaker turns of a canonical text (offsets into ``text``)."""
-    candidates = _label_lines(text)  # (line start, content start, label, timestamp)
-    speakers = accepted_labels([c[2] for c in candidates])
-    marks: dict[str, bool] = {}  # label -> interviewer?, computed once per label
-    for label in {c[2] for c in candidates}:
-        if label_key(label) in speakers:
-            marks[label] = is_interviewer(label, interviewers)
-    labels = [c for c in candidates if c[2] in marks]
-    if not labels:
-        return paragraph_turns(text)
-    turns: list[SegmentSpec] = []
-    preamble_end = labels[0][0]
-    for match in _PARAGRAPH.finditer(text, 0, preamble_end):
-        turns.append(SegmentSpec("turn", match.start(), match.end(), turn_index=len(turns)))
-    # Labelled turns as columns, made into SegmentSpecs at once (tens of thousands in an import).
-    starts: list[int] = []
-    stops: list[int] = []
-    names: list[str] = []
-    metas: list[dict[str, object] | None] = []
-    ends = [c[0] for c in labels[1:]]
-    ends.append(len(text))
-    for (_line, content, label, stamp), end in zip(labels, ends, strict=True):
-        body = text[content:end].rstrip()
-        if not body:
-            continue
-        starts.append(content + len(body) - len(body.lstrip()))
-        stops.append(content + len(body))
-        names.append(label)
-        metas.append({"start": seconds(stamp)} if stamp else None)
-    turns.extend(
-        map(
-            SegmentSpec,
-            repeat("turn"),
-            starts,
-            stops,
-            names,
-            map(marks.__getitem__, names),
-            range(len(turns), len(turns) + len(starts)),
-            metas,
-        )
-    )
-    return turns
+# (line start, content start, label, style, timestamp)
+_Found = tuple[int, int, str, str, str | None]
 
 
-def _label_lines(text: str) -> list[tuple[int, int, str, str | None]]:
-    """(line start, content start, label, timestamp) of the lines that start with a plausible
-    label: each ``_LABEL_LINE`` match as ``_candidate`` judges it, once per distinct label
-    text (transcripts repeat few labels many times)."""
-    found: list[tuple[int, int, str, str | None]] = []
+def _label_lines(text: str) -> list[_Found]:
+    """Lines that start with a plausible label, each distinct label text judged once."""
+    found: list[_Found] = []
     append = found.append
     judged = _JUDGED
     if len(judged) > MAX_JUDGED:
@@ -244,17 +149,206 @@ def _label_lines(text: str) -> list[tuple[int, int, str, str | None]]:
         groups = match.groups()
         key = _label_groups(groups)
         try:
-            label = judged[key]
+            verdict = judged[key]
         except KeyError:
-            candidate = _candidate(match)
-            label = judged[key] = candidate[0] if candidate is not None else None
-        if label is not None:
+            verdict = judged[key] = _judge(match)
+        if verdict is not None:
             start, end = match.span()
             if match is not first:
                 start += 1  # the line starts after the "\n"
             ts1, ts2, ts3 = _stamp_groups(groups)
-            append((start, end, label, ts1 or ts2 or ts3))
+            append((start, end, verdict[0], verdict[1], ts1 or ts2 or ts3))
     return found
+
+
+def _line_starts(pattern: str, text: str, flags: int = 0) -> list[tuple[int, re.Match[str]]]:
+    """(line start, match) of ``pattern`` at each line start, searched as "\\n" + pattern
+    (fast, see ``_NEXT_LABEL_LINE``)."""
+    found = [(m.start() + 1, m) for m in _compiled("\n" + pattern, flags).finditer(text)]
+    first = _compiled(pattern, flags).match(text)
+    return [(0, first), *found] if first is not None else found
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+def _caps_lines(text: str) -> list[_Found]:
+    found: list[_Found] = []
+    for start, match in _line_starts(_CAPS_LINE, text):
+        label = collapse_spaces(match.group("caps"))
+        if label.isupper() and plausible(label) and label.casefold() not in CAPS_NOT_SPEAKERS:
+            found.append((start, match.end(), label, "caps", None))
+    return found
+
+
+def find_turns(
+    text: str,
+    interviewers: Sequence[str] = (),
+    speakers: Sequence[str] = (),
+    hints: Sequence[LabelHint] = (),
+) -> TurnLayout:
+    """Turns, preambles and label notes of a canonical text (offsets into ``text``).
+
+    ``interviewers`` and ``speakers`` are labels the user named: always speakers (the first
+    also the interviewer's); ``hints`` are labels the file's structure shows.
+    """
+    found = _label_lines(text)
+    if "\n" in text:
+        found.extend(_caps_lines(text))
+    for hint in hints:
+        stamp = str(hint.timestamp) if hint.timestamp is not None else None
+        found.append((hint.start, hint.content, hint.label, "hint", stamp))
+    given = [*interviewers, *speakers]
+    candidates = [Candidate(f[2], f[3], f[4] is not None) for f in found]
+    accepted = accepted_labels(candidates, given) | {label_key(name) for name in given}
+    if not accepted:
+        return TurnLayout(paragraph_turns(text))
+    if any(f[3] in ("line", "caps") for f in found) or given:
+        known = {f[2] for f in found if label_key(f[2]) in accepted} | set(given)
+        found.extend(_known_name_lines(text, known))
+    labels, rejected = _choose(found, accepted)
+    if not labels:
+        return TurnLayout(paragraph_turns(text))
+    if any(f[3] in ("line", "caps") for f in found):
+        taken = {f[0] for f in labels}
+        rejected.extend(_unknown_name_lines(text, accepted, taken, labels[0][0]))
+    layout = _assemble(text, labels, interviewers)
+    layout.notes.extend(_notes(text, rejected, layout))
+    layout.notes.sort(key=lambda note: note.line)
+    return layout
+
+
+def detect_turns(
+    text: str,
+    interviewers: Sequence[str] = (),
+    speakers: Sequence[str] = (),
+    hints: Sequence[LabelHint] = (),
+) -> list[SegmentSpec]:
+    """The speaker turns of a canonical text (``find_turns`` without preambles and notes)."""
+    return find_turns(text, interviewers, speakers, hints).turns
+
+
+def _known_name_lines(text: str, names: set[str]) -> list[_Found]:
+    """Lines holding nothing but a known speaker's label (Otter's label line without its
+    timestamp), followed by text."""
+    words = sorted({collapse_spaces(n) for n in names if n.strip()}, key=len, reverse=True)
+    if not words:
+        return []
+    alternatives = "|".join(r"[ \t]+".join(map(re.escape, w.split())) for w in words)
+    pattern = rf"[ \t]*(?P<name>{alternatives})[ \t]*\n(?=[ \t]*\S)"
+    return [
+        (start, m.end(), collapse_spaces(m.group("name")), "bare", None)
+        for start, m in _line_starts(pattern, text, re.IGNORECASE)
+    ]
+
+
+def _unknown_name_lines(
+    text: str, accepted: set[str], taken: set[int], after: int
+) -> list[_Found]:
+    """Name-like lines alone before text, not speakers, after the first turn's label:
+    reported in label-line transcripts."""
+    found: list[_Found] = []
+    for start, match in _line_starts(_NAME_LINE, text):
+        name = collapse_spaces(match.group("name"))
+        if (
+            start > after
+            and start not in taken
+            and looks_like_a_label(name)
+            and label_key(name) not in accepted
+            and name.casefold() not in CAPS_NOT_SPEAKERS
+            and name_like(name)
+            and plausible(name)
+            and len(name.split()) <= 4
+        ):
+            found.append((start, match.end(), name, "bare", None))
+    return found
+
+
+def _choose(found: list[_Found], accepted: set[str]) -> tuple[list[_Found], list[_Found]]:
+    """The accepted labels, one per line start (a structure hint first), and the rejected."""
+    by_start: dict[int, _Found] = {}
+    rejected: list[_Found] = []
+    rank = {"hint": 0, "bare": 1}
+    for item in found:
+        if label_key(item[2]) not in accepted:
+            if looks_like_a_label(item[2]) and item[3] not in ("caps", "hint"):
+                rejected.append(item)
+            continue
+        held = by_start.get(item[0])
+        if held is None or rank.get(item[3], 2) < rank.get(held[3], 2):
+            by_start[item[0]] = item
+    labels = sorted(by_start.values())
+    # A hint's label may cover a line that also matched as text ("Ana: ..." in bold): keep the
+    # hint, drop the others starting inside it.
+    kept: list[_Found] = []
+    for item in labels:
+        if kept and item[0] < kept[-1][1]:
+            continue
+        kept.append(item)
+    rejected = [r for r in rejected if r[0] not in by_start]
+    return kept, rejected
+
+
+def _assemble(text: str, labels: list[_Found], interviewers: Sequence[str]) -> TurnLayout:
+    turns: list[SegmentSpec] = []
+    preambles = [
+        SegmentSpec("preamble", m.start(), m.end())
+        for m in _PARAGRAPH.finditer(text, 0, labels[0][0])
+    ]
+    marks: dict[str, bool] = {}
+    ends = [item[0] for item in labels[1:]]
+    ends.append(len(text))
+    footer_at = len(text)
+    last_content = labels[-1][1]
+    footer = _FOOTER.search(text, max(last_content, len(text) - FOOTER_WINDOW))
+    if footer is not None and text[last_content : footer.start()].strip():
+        footer_at = footer.start()
+        ends[-1] = footer_at
+    for (_line, content, label, _style, stamp), end in zip(labels, ends, strict=True):
+        body = text[content:end]
+        stripped = body.strip()
+        if not stripped:
+            continue
+        start = content + len(body) - len(body.lstrip())
+        if label not in marks:
+            marks[label] = is_interviewer(label, interviewers)
+        turns.append(
+            SegmentSpec(
+                "turn",
+                start,
+                start + len(stripped),
+                label,
+                marks[label],
+                len(turns),
+                {"start": seconds(stamp)} if stamp else None,
+            )
+        )
+    if footer_at < len(text):
+        preambles.extend(
+            SegmentSpec("preamble", m.start(), m.end())
+            for m in _PARAGRAPH.finditer(text, footer_at, len(text))
+        )
+    return TurnLayout(turns, preambles)
+
+
+def _notes(text: str, rejected: list[_Found], layout: TurnLayout) -> list[LabelNote]:
+    notes = []
+    spans = sorted(
+        [(t.start, t.end, f"{t.speaker}'s turn") for t in layout.turns]
+        + [(p.start, p.end, "the preamble") for p in layout.preambles]
+    )
+    seen: set[int] = set()
+    for start, _content, label, _style, _stamp in sorted(rejected):
+        if start in seen:
+            continue
+        seen.add(start)
+        where = next((name for a, b, name in spans if a <= start < b), None)
+        if where is None:  # the label itself sits before a turn's words
+            where = next((name for a, _b, name in spans if a >= start), "no turn")
+        notes.append(LabelNote(text.count("\n", 0, start) + 1, label, where))
+    return notes
 
 
 def paragraph_turns(text: str) -> list[SegmentSpec]:
@@ -268,89 +362,13 @@ def paragraph_turns(text: str) -> list[SegmentSpec]:
 def split_label(line: str) -> tuple[str | None, str, str | None]:
     """(speaker, rest, timestamp) of one line such as 'Ana: Hello'; (None, line, None) if none.
 
-    Used on cues and paragraphs, where the recurrence rule is applied by the caller.
+    Used on subtitle cues, where the recurrence rule is applied by the caller.
     """
     match = _LABEL_LINE.match(line)
     if match is None:
         return None, line, None
-    found = _candidate(match)
-    if found is None:
+    verdict = _judge(match)
+    if verdict is None or verdict[1] == "line":
         return None, line, None
-    return found[0], line[match.end() :], found[1]
-
-
-def apply_text_labels(pieces: Sequence[Piece]) -> None:
-    """Take ``Name:`` labels from the start of unlabelled pieces (in place).
-
-    A label is kept when it recurs or is a role word, as in ``detect_turns``.
-    """
-    found = [split_label(p.text) if p.speaker is None else (None, p.text, None) for p in pieces]
-    speakers = accepted_labels([label for label, _, _ in found if label])
-    for piece, (label, rest, stamp) in zip(pieces, found, strict=True):
-        if label and label_key(label) in speakers:
-            piece.speaker, piece.text = label, rest
-            if stamp and "start" not in piece.meta:
-                piece.meta["start"] = seconds(stamp)
-
-
-def inherit_speakers(pieces: Sequence[Piece]) -> None:
-    """An unlabelled piece after a labelled one continues that speaker's turn (in place)."""
-    current: str | None = None
-    for piece in pieces:
-        if piece.speaker:
-            current = piece.speaker
-        elif current is not None:
-            piece.speaker = current
-
-
-def assemble(
-    pieces: Iterable[Piece], *, joiner: str, interviewers: Sequence[str] = ()
-) -> tuple[str, list[SegmentSpec], int]:
-    """Canonical text of structured pieces: one paragraph per turn, ``Speaker: text``.
-
-    Consecutive pieces of one speaker merge into one turn (joined by ``joiner``); timestamps
-    go to the turn's meta (``start``, ``end``, ``cues``). Each piece is normalised here, once.
-    Returns (text, turns, control characters removed).
-    """
-    merged: list[tuple[str | None, list[str], dict[str, object]]] = []
-    removed = 0
-    for piece in pieces:
-        body, count = normalise(piece.text)
-        removed += count
-        speaker = None
-        if piece.speaker:
-            speaker_text, count = normalise(piece.speaker)
-            removed += count
-            speaker = collapse_spaces(speaker_text) or None
-        if not body:
-            continue
-        meta = {k: v for k, v in piece.meta.items() if k in ("start", "end")}
-        if merged and speaker is not None and merged[-1][0] == speaker:
-            merged[-1][1].append(body)
-            if "end" in meta:
-                merged[-1][2]["end"] = meta["end"]
-            continue
-        merged.append((speaker, [body], meta))
-    parts: list[str] = []
-    turns: list[SegmentSpec] = []
-    offset = 0
-    for speaker, bodies, meta in merged:
-        prefix = f"{speaker}: " if speaker else ""
-        body = joiner.join(bodies)
-        if parts:
-            offset += 2  # the blank line between paragraphs
-        start = offset + len(prefix)
-        parts.append(prefix + body)
-        offset += len(prefix) + len(body)
-        turns.append(
-            SegmentSpec(
-                "turn",
-                start,
-                offset,
-                speaker=speaker,
-                is_interviewer=is_interviewer(speaker, interviewers),
-                turn_index=len(turns),
-                meta={**meta, "parts": len(bodies)} if meta else None,
-            )
-        )
-    return "\n\n".join(parts), turns, removed
+    ts1, ts2, _ = _stamp_groups(match.groups())
+    return verdict[0], line[match.end() :], ts1 or ts2

@@ -34,7 +34,7 @@ from qualcope.domain import (
 from qualcope.errors import ConflictError, ImportFileError, QualcopeError
 from qualcope.ingest import SUPPORTED_SUFFIXES, Transcript
 from qualcope.ingest.manifest import ImportItem, plan
-from qualcope.ingest.normalise import normalise
+from qualcope.ingest.normalise import clean_line
 from qualcope.ingest.prepare import Prepared, prepare_all, problem_text
 from qualcope.services.documents import store_turns
 from qualcope.services.project import Project
@@ -361,7 +361,7 @@ def _participant(
 
 def display_name(file_name: str) -> str:
     """A file name fit to show: no control or bidi-override characters, at most 200 long."""
-    cleaned, _ = normalise(_BIDI.sub("", file_name))
+    cleaned, _ = clean_line(_BIDI.sub("", file_name))
     cleaned = " ".join(cleaned.split()) or "unnamed"
     return cleaned if len(cleaned) <= MAX_NAME else cleaned[: MAX_NAME - 1] + "…"
 

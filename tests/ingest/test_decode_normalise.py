@@ -43,7 +43,7 @@ def test_utf16_without_a_bom_is_refused_with_the_option_that_reads_it(
 def test_cp1252_is_detected_when_confident_and_reported(make_file: MakeFile) -> None:
     data = "Caf\u00e9 talk: we don\u2019t meet on Mondays.\n".encode("cp1252")
     transcript = read_transcript(make_file(data, "old.txt"))
-    assert transcript.text == "Café talk: we don’t meet on Mondays."
+    assert transcript.text == "Café talk: we don’t meet on Mondays.\n"  # never trimmed
     assert (transcript.encoding, transcript.encoding_detected) == ("cp1252", True)
     assert "\ufffd" not in transcript.text
 
@@ -79,14 +79,14 @@ def test_explicit_cp1252_stores_cafe(make_file: MakeFile) -> None:
     "raw, expected",
     [
         (b"a\r\nb\rc\nd", "a\nb\nc\nd"),
-        (b"Ana: one\r\n\r\nBen: two\r", "Ana: one\n\nBen: two"),
+        (b"Ana: one\r\n\r\nBen: two\r", "Ana: one\n\nBen: two\n"),
         ("a\u2028b\x85c\x0cd\u2029e".encode(), "a\nb\nc\nd\ne"),
     ],
 )
 def test_line_endings_become_lf_once(make_file: MakeFile, raw: bytes, expected: str) -> None:
     text = read_transcript(make_file(raw, "lines.txt")).text
     assert text == expected
-    assert text.split("\n") == text.splitlines()  # one line model for importer and reports
+    assert text.split("\n") == (text + "\n").splitlines()  # one line model everywhere
 
 
 def test_control_characters_and_escape_sequences_are_removed_and_counted(
@@ -106,9 +106,8 @@ def test_nfc_is_applied_once_at_import(make_file: MakeFile) -> None:
 
 @given(st.text())
 def test_normalise_is_idempotent_and_leaves_no_controls(text: str) -> None:
-    once, _ = normalise(text)
-    again, removed = normalise(once)
-    assert again == once and removed == 0
-    if once:
-        assert once.split("\n") == once.splitlines()
+    once = normalise(text).text
+    again = normalise(once)
+    assert again.text == once and again.removed == 0 and again.offsets.is_identity
+    assert once.split("\n") == (once + "\n").splitlines()
     assert not any(ord(ch) < 32 and ch not in "\t\n" for ch in once)

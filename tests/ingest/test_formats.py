@@ -24,8 +24,10 @@ def test_txt_keeps_the_file_text_and_finds_turns(make_file: MakeFile) -> None:
     transcript = read_transcript(make_file(raw.encode(), "a.txt"))
     assert (
         transcript.text
-        == "Interviewer: How did you join?\n\nRespondent: A neighbour asked me. [laughs]"
+        == "Interviewer: How did you join?\n\nRespondent: A neighbour asked me. [laughs]\n"
     )
+    assert transcript.changes == {"CRLF -> LF": 3}
+    assert transcript.offsets.to_stored(len(raw)) == len(transcript.text)
     assert turns_of(transcript) == [
         ("Interviewer", True, "How did you join?"),
         ("Respondent", False, "A neighbour asked me. [laughs]"),
@@ -37,11 +39,8 @@ def test_md_with_bold_labels(make_file: MakeFile) -> None:
     raw = "# Interview 2\n\n**I:** Waarom?\n\n**R:** Omdat *het* moest.\n"
     transcript = read_transcript(make_file(raw, "b.md"))
     assert transcript.source_format == "md"
-    assert turns_of(transcript) == [
-        (None, False, "# Interview 2"),
-        ("I", True, "Waarom?"),
-        ("R", False, "Omdat *het* moest."),
-    ]
+    assert turns_of(transcript) == [("I", True, "Waarom?"), ("R", False, "Omdat *het* moest.")]
+    assert [transcript.text[p.start : p.end] for p in transcript.preambles] == ["# Interview 2"]
 
 
 def _docx(

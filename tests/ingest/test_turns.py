@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qualcope.domain import SegmentSpec
-from qualcope.ingest.turns import detect_turns, is_interviewer
+from qualcope.ingest.labels import is_interviewer
+from qualcope.ingest.turns import detect_turns, find_turns
 
 
 def spoken(text: str, turns: list[SegmentSpec]) -> list[tuple[str | None, bool, str]]:
@@ -98,13 +99,15 @@ def test_bracketed_notes_are_not_speakers() -> None:
     assert [t.speaker for t in detect_turns(text)] == ["Interviewer", "Respondent"]
 
 
-def test_header_lines_before_the_first_label_are_a_turn_without_speaker() -> None:
+def test_header_lines_before_the_first_label_are_a_preamble_not_a_turn() -> None:
     text = "Interview 4\nDate: 12 May\n\nInterviewer: Shall we?\nRespondent: Yes."
-    assert spoken(text, detect_turns(text)) == [
-        (None, False, "Interview 4\nDate: 12 May"),
+    layout = find_turns(text)
+    assert spoken(text, layout.turns) == [
         ("Interviewer", True, "Shall we?"),
         ("Respondent", False, "Yes."),
     ]
+    assert [text[p.start : p.end] for p in layout.preambles] == ["Interview 4\nDate: 12 May"]
+    assert [p.kind for p in layout.preambles] == ["preamble"]
 
 
 def test_text_without_labels_is_split_into_paragraphs() -> None:
@@ -121,3 +124,162 @@ def test_interviewer_marking_by_role_word_or_given_name() -> None:
     assert not is_interviewer("Ana") and is_interviewer("ana", ["Ana"])
     text = "Ana: Why?\nBen: Because.\nAna: Thanks."
     assert [t.is_interviewer for t in detect_turns(text, ["Ana"])] == [True, False, True]
+
+
+# ---------------------------------------------------------------- formats in the wild
+def layout_of(text: str, *interviewers: str) -> list[tuple[str | None, bool, str]]:
+    return spoken(text, find_turns(text, interviewers).turns)
+
+
+def test_otter_export_with_header_block_bare_label_line_and_footer() -> None:
+    text = (
+        "Interview Maria - Otter.ai\n"
+        "Fri, 3/12 10:00AM • 54:12\n"
+        "SUMMARY KEYWORDS\nneighbourhood, bus line, council\n"
+        "SPEAKERS\nMaria Jansen, Interviewer\n\n"
+        "Interviewer  0:04\nSo tell me how it started.\n\n"
+        "Maria Jansen  0:15\nYes, we started with a letter.\n\n"
+        "Maria Jansen\nAnd then the council came.\n\n"  # the label line lost its timestamp
+        "Interviewer  1:02\nThanks.\n\n"
+        "Transcribed by https://otter.ai\n"
+    )
+    layout = find_turns(text)
+    assert spoken(text, layout.turns) == [
+        ("Interviewer", True, "So tell me how it started."),
+        ("Maria Jansen", False, "Yes, we started with a letter."),
+        ("Maria Jansen", False, "And then the council came."),
+        ("Interviewer", True, "Thanks."),
+    ]
+    assert [turn.meta for turn in layout.turns] == [
+        {"start": 4.0},
+        {"start": 15.0},
+        None,
+        {"start": 62.0},
+    ]
+    preamble = [text[p.start : p.end] for p in layout.preambles]
+    assert preamble[0].startswith("Interview Maria") and preamble[0].endswith("Interviewer")
+    assert preamble[-1] == "Transcribed by https://otter.ai"
+    assert layout.notes == []
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Interviewee 1 & Interviewee 2", "Interviewees 1 and 2", "P1/P2", "Both", "All"],
+)
+def test_joint_labels_are_speakers_and_never_the_interviewer(label: str) -> None:
+    text = f"Interviewer: Who decided?\n{label}: We did, together.\nInterviewer: Why?"
+    assert layout_of(text) == [
+        ("Interviewer", True, "Who decided?"),
+        (label, False, "We did, together."),
+        ("Interviewer", True, "Why?"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "P1 (Mother)",
+        "Respondent 3 (coordinator)",
+        "Dr. A. van den Berg",
+        "Anne Marie Van der Berg",
+        "Mary-Jo O'Neil",
+    ],
+)
+def test_qualified_labels_and_names_with_particles_titles_and_initials(label: str) -> None:
+    text = f"Interviewer: Who are you?\n\n{label}: I work here.\n\nInterviewer: Thanks."
+    assert layout_of(text)[1] == (label, False, "I work here.")
+
+
+@pytest.mark.parametrize(
+    "label", ["Interviewer 2", "Researcher 1", "Moderator", "Facilitator", "Q", "Interviewer (Anna)"]
+)
+def test_numbered_and_named_interviewers(label: str) -> None:
+    text = f"{label}: Shall we start?\nRespondent: Yes.\n{label}: Good."
+    assert [t[:2] for t in layout_of(text)] == [(label, True), ("Respondent", False), (label, True)]
+
+
+def test_timestamped_labels_in_every_position() -> None:
+    text = (
+        "[00:01:12] Maria: First.\n"
+        "Interviewer (00:01:20): Second.\n"
+        "00:01:31 Maria: Third.\n"
+        "Interviewer [00:01:40]: Fourth."
+    )
+    layout = find_turns(text)
+    assert [(t.speaker, text[t.start : t.end]) for t in layout.turns] == [
+        ("Maria", "First."),
+        ("Interviewer", "Second."),
+        ("Maria", "Third."),
+        ("Interviewer", "Fourth."),
+    ]
+    assert [t.meta for t in layout.turns] == [{"start": s} for s in (72.0, 80.0, 91.0, 100.0)]
+
+
+def test_film_style_caps_label_lines() -> None:
+    text = (
+        "INTERVIEWER\nHow did you hear of it?\n\nMARIA JANSEN\nFrom my neighbour.\n"
+        "She told me.\n\nINTERVIEWER\nAnd then?\n\nMARIA JANSEN\nOK\nI went."
+    )
+    assert layout_of(text) == [
+        ("INTERVIEWER", True, "How did you hear of it?"),
+        ("MARIA JANSEN", False, "From my neighbour.\nShe told me."),
+        ("INTERVIEWER", True, "And then?"),
+        ("MARIA JANSEN", False, "OK\nI went."),
+    ]
+
+
+def test_qualcoder_bracket_tags() -> None:
+    text = "[id1] hello, I like it.\n\n[id2] I am struggling.\n\n[id1] yes, I agree."
+    assert layout_of(text) == [
+        ("id1", False, "hello, I like it."),
+        ("id2", False, "I am struggling."),
+        ("id1", False, "yes, I agree."),
+    ]
+
+
+def test_a_label_line_not_taken_is_reported_with_its_line_and_turn() -> None:
+    text = (
+        "Interviewer: How did it go?\n"
+        "Maria jansen: It went well, I think.\n"  # not capitalised like a name: not taken
+        "Interviewer: Good."
+    )
+    layout = find_turns(text)
+    assert [t.speaker for t in layout.turns] == ["Interviewer", "Interviewer"]
+    assert [(n.line, n.label, n.kept_in) for n in layout.notes] == [
+        (2, "Maria jansen", "Interviewer's turn")
+    ]
+    assert "line 2: 'Maria jansen' looks like a speaker label" in str(layout.notes[0])
+
+
+def test_a_given_speaker_is_taken_even_when_it_does_not_look_like_a_name() -> None:
+    text = "Interviewer: How did it go?\nmaria jansen: Well.\nInterviewer: Good."
+    assert [t.speaker for t in find_turns(text).turns] == ["Interviewer", "Interviewer"]
+    layout = find_turns(text, speakers=["Maria Jansen"])
+    assert spoken(text, layout.turns)[1] == ("maria jansen", False, "Well.")
+    assert layout.notes == []
+
+
+def test_bare_name_lines_in_a_label_line_transcript_are_reported_when_unknown() -> None:
+    text = (
+        "Interviewer  0:04\nHow did it go?\n\n"
+        "Maria Jansen  0:15\nWell.\n\n"
+        "Peter Smit\nI disagree.\n"  # a speaker the file never gives a timestamp
+    )
+    layout = find_turns(text)
+    assert [t.speaker for t in layout.turns] == ["Interviewer", "Maria Jansen"]
+    assert [(n.line, n.label) for n in layout.notes] == [(7, "Peter Smit")]
+    fixed = find_turns(text, speakers=["Peter Smit"])
+    assert [t.speaker for t in fixed.turns] == ["Interviewer", "Maria Jansen", "Peter Smit"]
+    assert fixed.notes == []
+
+
+def test_prose_with_a_colon_in_a_labelled_transcript_stays_in_its_turn_quietly() -> None:
+    text = (
+        "Interviewer: What did they say?\n"
+        "Respondent: They said one thing:\n"
+        "we will never fund it, so I said: fine then.\n"
+        "Interviewer: Monday: did you go?"
+    )
+    layout = find_turns(text)
+    assert [t.speaker for t in layout.turns] == ["Interviewer", "Respondent", "Interviewer"]
+    assert layout.notes == []

@@ -1,0 +1,195 @@
+"""Speaker labels: what a label looks like, which ones are speakers, who is the interviewer.
+
+The shapes of ``formats-in-the-wild.md``, each at the start of a line: ``Name:``, ``NAME:``,
+``Respondent 3:``, ``I:``/``R:``, ``[Name]``, ``**Name:**``, with a timestamp before or after
+(``[00:01:12] Maria:``, ``Maria (00:01:12):``, ``00:01:12 Maria:``) or on a label line of its
+own (``Maria Jansen  0:04``, Otter), film-style caps lines (``INTERVIEWER``), joint labels
+(``Interviewee 1 & Interviewee 2:``, ``P1/P2:``, ``Both:``), qualified labels (``P1 (Mother):``,
+``Respondent 3 (coordinator):``) and names with particles, titles and initials
+(``Dr. A. van den Berg:``, ``Anne Marie Van der Berg:``).
+
+A text is a labelled transcript when it has a *sure* label: a role word (interviewer,
+respondent, ...), a label used at least twice, one with a timestamp, or one its file's
+structure shows (a bold run, a table cell). Then any name-like label is a speaker even if it
+speaks once; in other text a lone ``Note:`` stays prose. Joint labels are never the
+interviewer's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from qualcope.ingest.normalise import collapse_spaces
+
+# First word of a label (case-folded) that marks the interviewer's turns.
+INTERVIEWER_KEYS = frozenset(
+    "interviewer interviewster interviewers i int q question moderator facilitator "
+    "researcher onderzoeker vraag interviewerin".split()
+)
+RESPONDENT_KEYS = frozenset(
+    "respondent respondents r a answer interviewee interviewees participant participants "
+    "geïnterviewde antwoord deelnemer p".split()
+)
+# First words of labels several people share: a group speaks, never the interviewer.
+GROUP_WORDS = frozenset("both all everyone everybody group several beide allen iedereen".split())
+_JOINERS = frozenset({"&", "/", "+", "and", "en", "und", "et", "y"})
+_JOINT = re.compile(r"[&/+,]|\b(?:and|en|und|et)\b", re.IGNORECASE)
+# Bracketed words that are transcription notes, not speakers.
+NOTE_WORDS = frozenset(
+    "laughs laughter laughing inaudible pause crosstalk silence unclear coughs sighs music "
+    "noise redacted applause lacht onverstaanbaar stilte pauze gelach".split()
+)
+# Capitalised words that start header or prose lines ("Date: 12 May") rather than turns.
+NOT_SPEAKERS = frozenset(
+    "note notes nb ps update edit example tip warning important summary title date location "
+    "place time duration subject topic re aside transcript recording source keywords "
+    "speakers attendees present absent agenda interview project case file "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december maandag dinsdag woensdag "
+    "donderdag vrijdag zaterdag zondag datum plaats tijd onderwerp opmerking".split()
+) | {"summary keywords", "transcribed by", "interview date", "interview with"}
+# Caps lines that are speech or notes, not film-style speaker labels.
+CAPS_NOT_SPEAKERS = frozenset(
+    "ok okay yes no yeah yep hmm hm mm um uh ah oh right ja nee nou end the end pause".split()
+)
+# Lower-case words inside a name: particles and the like ("Dr. A. van den Berg").
+PARTICLES = frozenset(
+    "van der den de del della di da du des le la von zu ten ter 't bin ibn al el y e of "
+    "dos das do".split()
+)
+MAX_LABEL_WORDS = 8
+MAX_LABEL_CHARS = 60
+
+_FIRST_WORD_END = re.compile(r"[\s\d#(/&+,]")  # a label key's first word ends here
+_QUALIFIER = re.compile(r"\s*\(([^()]{1,40})\)$")
+_LABEL_CHARS = re.compile(r"[^\W\d_][\w .'’\-&/,+]*")
+
+
+def label_key(label: str) -> str:
+    """The comparison key of a speaker label (case-folded, spaces collapsed)."""
+    return collapse_spaces(label).casefold()
+
+
+def first_word(key: str) -> str:
+    return _FIRST_WORD_END.split(key, maxsplit=1)[0]
+
+
+def base_of(label: str) -> str:
+    """A label without its qualifier: 'P1 (Mother)' -> 'P1'."""
+    return _QUALIFIER.sub("", label).strip()
+
+
+def is_joint(label: str) -> bool:
+    """Whether several people share the label ('Interviewee 1 & Interviewee 2', 'Both')."""
+    base = base_of(label)
+    return bool(_JOINT.search(base)) or first_word(label_key(base)) in GROUP_WORDS
+
+
+def is_interviewer(label: str | None, interviewers: Iterable[str] = ()) -> bool:
+    """Whether a speaker label names the interviewer (a role word or a name the user gave).
+
+    A joint label is never the interviewer's: the respondents speak in it too.
+    """
+    if not label:
+        return False
+    names = {label_key(name) for name in interviewers}
+    key = label_key(label)
+    if key in names or label_key(base_of(label)) in names:
+        return True
+    if is_joint(label):
+        return False
+    return first_word(key) in INTERVIEWER_KEYS
+
+
+def known_role(key: str) -> bool:
+    word = first_word(key)
+    return word in INTERVIEWER_KEYS or word in RESPONDENT_KEYS or word in GROUP_WORDS
+
+
+def plausible(label: str) -> bool:
+    """Short, starts with a letter, made of name characters (a qualifier may hold any)."""
+    if not label or len(label) > MAX_LABEL_CHARS:
+        return False
+    base = base_of(label)
+    if not base or len(base.split()) > MAX_LABEL_WORDS:
+        return False
+    return bool(_LABEL_CHARS.fullmatch(base))
+
+
+def name_like(label: str) -> bool:
+    """Every word capitalised, a particle, a number ('P1', '3') or a joiner ('&', 'and')."""
+    words = base_of(label).split()
+    if not words:
+        return False
+    for word in words:
+        if word[:1].isupper() or any(ch.isdigit() for ch in word):
+            continue
+        if word.casefold() in PARTICLES or word.casefold() in _JOINERS:
+            continue
+        return False
+    return words[0][:1].isupper() or any(ch.isdigit() for ch in words[0])  # 'id2', 'p1'
+
+
+def looks_like_a_label(label: str) -> bool:
+    """A rejected label worth reporting: mostly capitalised words, a few of them."""
+    base = base_of(label)
+    words = base.split()
+    if not words or len(words) > 4 or "," in base or not words[0][:1].isupper():
+        return False
+    if label_key(label) in NOT_SPEAKERS or first_word(label_key(label)) in NOT_SPEAKERS:
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper() or w.casefold() in PARTICLES)
+    return capitalised * 2 >= len(words)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A label found at a line start (or shown by the file's structure)."""
+
+    label: str
+    style: str  # colon | bracket | md | line (Otter) | caps | bare | hint | given
+    stamped: bool = False
+
+
+def accepted_labels(
+    candidates: Sequence[Candidate], given: Iterable[str] = ()
+) -> set[str]:
+    """The keys of the candidate labels that are speakers (see the module docstring).
+
+    ``given`` are labels the user named (``--speaker``, ``--interviewer``): always speakers.
+    """
+    given_keys = {label_key(name) for name in given}
+    uses: Counter[str] = Counter()
+    sure: set[str] = set()
+    for candidate in candidates:
+        key = label_key(candidate.label)
+        uses[key] += 1
+        if (
+            candidate.style in ("hint", "given")
+            or candidate.stamped
+            or key in given_keys
+            or label_key(base_of(candidate.label)) in given_keys
+        ):
+            sure.add(key)
+        elif candidate.style != "caps" and known_role(key):
+            sure.add(key)
+        elif candidate.style == "caps" and first_word(key) in INTERVIEWER_KEYS | RESPONDENT_KEYS:
+            sure.add(key)
+    for key, count in uses.items():
+        if count >= 2 and key not in NOT_SPEAKERS and key not in CAPS_NOT_SPEAKERS:
+            sure.add(key)
+    if not sure:
+        return set()
+    accepted = set(sure)
+    for candidate in candidates:
+        key = label_key(candidate.label)
+        if key in accepted or candidate.style in ("caps", "bare"):
+            continue
+        if key in NOT_SPEAKERS or first_word(key) in NOT_SPEAKERS:
+            continue
+        if name_like(candidate.label):
+            accepted.add(key)
+    return accepted

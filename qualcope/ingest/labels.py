@@ -154,9 +154,7 @@ class Candidate:
     stamped: bool = False
 
 
-def accepted_labels(
-    candidates: Sequence[Candidate], given: Iterable[str] = ()
-) -> set[str]:
+def accepted_labels(candidates: Sequence[Candidate], given: Iterable[str] = ()) -> set[str]:
     """The keys of the candidate labels that are speakers (see the module docstring).
 
     ``given`` are labels the user named (``--speaker``, ``--interviewer``): always speakers.

@@ -69,9 +69,7 @@ _CAPS_LINE = (
 )
 # A short line of capitalised words alone before text: a label line whose timestamp is
 # missing, in transcripts that use label lines (reported when not a known speaker).
-_NAME_LINE = (
-    r"[ \t]*(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-&()]+){0,4})[ \t]*\n(?=[ \t]*\S)"
-)
+_NAME_LINE = r"[ \t]*(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-&()]+){0,4})[ \t]*\n(?=[ \t]*\S)"
 _FOOTER = re.compile(
     r"^[ \t]*\[?(?:transcribed\ (?:by|with|using)|transcription\ (?:by|service)|"
     r"transcript(?:ion)?\ (?:generated|created|produced|provided)\ by|powered\ by|"
@@ -244,9 +242,7 @@ def _known_name_lines(text: str, names: set[str]) -> list[_Found]:
     ]
 
 
-def _unknown_name_lines(
-    text: str, accepted: set[str], taken: set[int], after: int
-) -> list[_Found]:
+def _unknown_name_lines(text: str, accepted: set[str], taken: set[int], after: int) -> list[_Found]:
     """Name-like lines alone before text, not speakers, after the first turn's label:
     reported in label-line transcripts."""
     found: list[_Found] = []

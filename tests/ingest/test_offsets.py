@@ -56,9 +56,9 @@ texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
 
 def positions(text: str) -> st.SearchStrategy[tuple[int, int]]:
-    return st.tuples(
-        st.integers(0, len(text)), st.integers(0, len(text))
-    ).map(lambda pair: (min(pair), max(pair)))
+    return st.tuples(st.integers(0, len(text)), st.integers(0, len(text))).map(
+        lambda pair: (min(pair), max(pair))
+    )
 
 
 def test_a_sentence_after_leading_blank_lines_and_crlf_keeps_its_file_positions(
@@ -122,8 +122,11 @@ def test_the_map_packs_and_unpacks_and_its_ends_meet(raw: str) -> None:
     assert OffsetMap.unpack(done.offsets.pack()) == done.offsets
     assert done.offsets.to_stored(len(raw), end=True) == len(done.text)
     assert done.offsets.to_file(len(done.text), end=True) <= len(raw)
-    assert unicodedata.is_normalized("NFC", done.text) or "\x00" in raw or "\x07" in raw or (
-        "\x1b" in raw or "\x9b" in raw or "\ufeff" in raw
+    assert (
+        unicodedata.is_normalized("NFC", done.text)
+        or "\x00" in raw
+        or "\x07" in raw
+        or ("\x1b" in raw or "\x9b" in raw or "\ufeff" in raw)
     )  # only a removed character can keep two halves of an accent apart
 
 
@@ -147,9 +150,7 @@ def test_concatenated_maps_shift_each_part() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    data=st.data(), body=texts, bom=st.booleans(), codec=st.sampled_from(["utf-8", "utf-16"])
-)
+@given(data=st.data(), body=texts, bom=st.booleans(), codec=st.sampled_from(["utf-8", "utf-16"]))
 def test_a_file_with_a_bom_and_crlf_round_trips_through_import(
     data: st.DataObject,
     body: str,

@@ -191,7 +191,8 @@ def test_qualified_labels_and_names_with_particles_titles_and_initials(label: st
 
 
 @pytest.mark.parametrize(
-    "label", ["Interviewer 2", "Researcher 1", "Moderator", "Facilitator", "Q", "Interviewer (Anna)"]
+    "label",
+    ["Interviewer 2", "Researcher 1", "Moderator", "Facilitator", "Q", "Interviewer (Anna)"],
 )
 def test_numbered_and_named_interviewers(label: str) -> None:
     text = f"{label}: Shall we start?\nRespondent: Yes.\n{label}: Good."

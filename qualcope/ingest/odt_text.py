@@ -5,8 +5,7 @@ This module owns reading ODF ``content.xml`` for import: paragraphs and headings
 order (inside lists, sections, indexes, tables and text frames), with ODF's white-space
 rules, and notes, comments (annotations), tracked deletions and page headers/footers left
 out and reported in ``RawText.left_out``. Bold leading spans and speaker tables give
-``LabelHint``s by the same rules as ``docx_text``, whose package reading, line model and
-label rules it uses.
+``LabelHint``s by the same rules as ``docx_text`` (``office_layout``).
 """
 
 from __future__ import annotations
@@ -18,9 +17,8 @@ from lxml import etree
 
 from qualcope.errors import ImportFileError
 from qualcope.ingest.base import RawText
-from qualcope.ingest.docx_text import (
+from qualcope.ingest.office_layout import (
     Line,
-    Package,
     Paragraph,
     assemble,
     has_words,
@@ -29,6 +27,7 @@ from qualcope.ingest.docx_text import (
     row_line,
     speaker_table_hints,
 )
+from qualcope.ingest.office_package import Package
 
 ODT = "OpenDocument text (.odt)"
 

@@ -61,7 +61,7 @@ def _docx(
     return path
 
 
-def test_docx_bold_labels_become_turns_rebuilt_as_speaker_paragraphs(tmp_path: Path) -> None:
+def test_docx_bold_labels_become_turns_and_the_text_is_the_documents(tmp_path: Path) -> None:
     path = _docx(
         tmp_path / "c.docx",
         [
@@ -73,12 +73,14 @@ def test_docx_bold_labels_become_turns_rebuilt_as_speaker_paragraphs(tmp_path: P
         ],
     )
     transcript = read_transcript(path)
-    assert transcript.text == (
-        "Interview with a coordinator\n\nInterviewer: What do you do?\n\n"
-        "Sam: I coordinate.\nAnd I chair the steering group.\n\nInterviewer: Thanks."
+    assert transcript.text == (  # paragraph by paragraph, as Word shows it
+        "Interview with a coordinator\nInterviewer: What do you do?\n"
+        "Sam: I coordinate.\nAnd I chair the steering group.\nInterviewer: Thanks."
     )
+    assert [transcript.text[p.start : p.end] for p in transcript.preambles] == [
+        "Interview with a coordinator"
+    ]
     assert turns_of(transcript) == [
-        (None, False, "Interview with a coordinator"),
         ("Interviewer", True, "What do you do?"),
         ("Sam", False, "I coordinate.\nAnd I chair the steering group."),
         ("Interviewer", True, "Thanks."),
@@ -97,8 +99,10 @@ def test_docx_plain_labels_and_a_speaker_table(tmp_path: Path) -> None:
         ("Respondent", False, "Yes, fine."),
         ("Interviewer", True, "Good."),
     ]
-    assert transcript.turns[1].meta == {"start": 5.0, "parts": 1}
-    assert "00:00:05" not in transcript.text
+    assert transcript.turns[1].meta == {"start": 5.0}
+    # The time cell is the document's text (a reader sees it) but part of the label, not of
+    # the turn's words.
+    assert "Respondent\t00:00:05\tYes, fine." in transcript.text
 
 
 def test_odt(tmp_path: Path) -> None:

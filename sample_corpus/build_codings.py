@@ -5,7 +5,8 @@ Usage:  python sample_corpus/build_codings.py      (with qualcope installed: pip
 Imports the corpus (via its manifest) and the ICVC codebook into a temporary project, then
 locates each quote of ``reference_quotes.csv`` in the canonical text qualcope stores. A quote
 is kept only when it occurs exactly once in its document and that occurrence lies inside one
-respondent turn; anything else is reported and left out. Links come from
+respondent turn; anything else is reported and left out. Spans are written in file positions
+(the characters of each transcript file, as other tools count them). Links come from
 ``reference_links.csv`` (a coping-strategy quote -> the value-conflict quote it copes with,
 and for a trade-off the value it favours). The result is re-imported into the temporary
 project with ``qualcope codings import`` as a check. GUIDs are derived from file, span and
@@ -71,6 +72,7 @@ def build(out: Path) -> int:
     from qualcope.services.coding_exchange import COLUMNS, import_codings
     from qualcope.services.documents import get_document, list_documents, list_segments
     from qualcope.services.importing import import_paths
+    from qualcope.services.positions import FILE, load_positions
     from qualcope.services.project import Project
 
     problems: list[str] = []
@@ -90,6 +92,7 @@ def build(out: Path) -> int:
                 texts[ref.name] = (text, [(s.start, s.end, s.is_interviewer) for s in segments])
             with project.read() as session:
                 known_paths = set(codetree.paths_by_id(session).values())
+                positions = {p.name: p for p in load_positions(session).values()}
 
             located: list[Located] = []
             with (HERE / "reference_quotes.csv").open(encoding="utf-8", newline="") as handle:
@@ -125,12 +128,14 @@ def build(out: Path) -> int:
             writer.writerow(COLUMNS)
             for coding in rows:
                 targets = links.get(coding.guid, [])
+                start, end, kind = positions[coding.file].to_kind(coding.start, coding.end, FILE)
                 writer.writerow(
                     [
                         coding.guid,
                         coding.file,
-                        coding.start,
-                        coding.end,
+                        start,
+                        end,
+                        kind,
                         coding.code,
                         coding.coder,
                         "",

@@ -27,32 +27,63 @@ Examples:
   qualcope codings import sample_corpus/codings.csv
   qualcope codings import ana.csv      (codings exported from Ana's copy of the project)
 
+  qualcope codings import nvivo.csv --positions file   offsets counted in the files
+
 \b
-Columns: guid,file,start,end,code,coder,memo,copes_with,favoured_value,quote
+Columns: guid,file,start,end,positions,code,coder,memo,copes_with,favoured_value,quote
   file      a document name (see `qualcope documents`)
-  start,end character offsets into the document's text (see `qualcope segments`)
+  start,end character offsets, end exclusive
+  positions "file" (characters of the imported file, as other tools count them) or
+            "stored" (qualcope's text, see `qualcope segments --positions stored`);
+            when the column is missing, --positions says
   code      a code path such as "Coping strategies/Escalation"
-  quote     optional; when given it must equal the text at start-end
+  quote     optional; when given it must be the text at start-end
 """,
 )
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--positions",
+    type=click.Choice(["file", "stored"]),
+    default="file",
+    show_default=True,
+    help="How start/end count, for rows without a positions value.",
+)
 @common_options
 @click.pass_context
-def import_(ctx: click.Context, file: Path) -> None:
+def import_(ctx: click.Context, file: Path, positions: str) -> None:
     """Import codings from a CSV file; the whole file is one (undoable) action.
 
     Coders are created by name, GUIDs are kept, and codings already in the project are
     left as they are. A bad row stops the import with the file and line; nothing is kept.
+    A row without a quote gets it from the text, and the summary says how many did.
     """
     from qualcope.services.coding_exchange import import_codings
 
     with open_project(ctx) as project:
-        report = import_codings(project, file)
+        report = import_codings(project, file, positions=positions)
     coders = f"; new coders: {', '.join(report.coders_created)}" if report.coders_created else ""
     err_console_print(
         f"{file}: {report.added} codings added, {report.already_present} already present, "
         f"{report.links} links{coders}"
     )
+    if report.unquoted:
+        err_console_print(
+            f"note: {report.unquoted} codings had no quote: their text was taken from the "
+            "documents at the given positions and could not be checked "
+            "(`qualcope doctor` lists them)"
+        )
+    if report.widened:
+        err_console_print(
+            f"note: {report.widened} spans began or ended inside a character qualcope "
+            "changed at import (the two halves of a CRLF line break, an accent composed with "
+            "its letter): they were widened to the whole character"
+        )
+    if report.stored_only:
+        err_console_print(
+            "note: file positions are not known for documents imported before qualcope "
+            f"recorded them ({', '.join(report.stored_only)}): their positions were taken "
+            "as stored positions"
+        )
 
 
 @codings.command(
@@ -65,15 +96,25 @@ Examples:
 )
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--only-coder", metavar="NAME", help="Only the codings of this coder.")
+@click.option(
+    "--positions",
+    type=click.Choice(["file", "stored"]),
+    default="file",
+    show_default=True,
+    help="Write start/end in file positions (as other tools count) or stored positions.",
+)
 @common_options
 @click.pass_context
-def export(ctx: click.Context, file: Path, only_coder: str | None) -> None:
-    """Write every coding to a CSV file (spreadsheet formulas neutralised, written atomically)."""
+def export(ctx: click.Context, file: Path, only_coder: str | None, positions: str) -> None:
+    """Write every coding to a CSV file (spreadsheet formulas neutralised, written atomically).
+
+    Each row says in its positions column how its start and end count.
+    """
     from qualcope.services.coding_exchange import export_codings
 
     with open_project(ctx) as project:
-        count = export_codings(project, file, coder=only_coder)
-    err_console_print(f"wrote {count} codings to {file}")
+        count = export_codings(project, file, coder=only_coder, positions=positions)
+    err_console_print(f"wrote {count} codings to {file} ({positions} positions)")
 
 
 def register(group: click.Group) -> None:

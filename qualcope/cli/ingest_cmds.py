@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,6 +104,13 @@ Examples:
     multiple=True,
     help="A speaker label whose turns are the interviewer's (besides Interviewer, I, Q...).",
 )
+@click.option(
+    "--speaker",
+    "speakers",
+    metavar="LABEL",
+    multiple=True,
+    help="A speaker label to take wherever it starts a line, even alone on its line.",
+)
 @common_options
 @click.pass_context
 def import_(
@@ -115,6 +122,7 @@ def import_(
     lang: str | None,
     encoding: str | None,
     interviewers: tuple[str, ...],
+    speakers: tuple[str, ...],
 ) -> None:
     """Import transcripts (.txt .md .docx .odt .vtt .srt .rtf): files, or folders.
 
@@ -135,24 +143,21 @@ def import_(
             lang=lang,
             encoding=encoding,
             interviewers=interviewers,
+            speakers=speakers,
             on_progress=on_progress,
         )
     _summarise(ctx, report)
 
 
 def _summarise(ctx: click.Context, report: ImportReport) -> None:
-    if len(report.outcomes) == 1 and report.failed:  # one bad file: one line
+    """Per file what happened, then the batch's summary line (also when every file failed);
+    a single file that failed is one error line."""
+    if len(report.outcomes) == 1 and report.failed:
         err_console_print(f"qualcope: error: {_where(report.failed[0])}")
         ctx.exit(1)
     for outcome in report.outcomes:
         if outcome.status == "imported":
-            interviewer = f", {outcome.interviewer_turns} by the interviewer"
-            notes = f" ({outcome.message})" if outcome.message else ""
-            click.echo(
-                f"imported {outcome.name}: {outcome.words:,} words, {outcome.turns} turns"
-                f"{interviewer if outcome.interviewer_turns else ''}, "
-                f"{outcome.sentences} sentences, {outcome.language}{notes}"
-            )
+            _imported(outcome)
         elif outcome.status == "skipped":
             err_console_print(f"skipped {outcome.path}: {outcome.message}")
     for ignored in report.ignored:
@@ -173,6 +178,38 @@ def _summarise(ctx: click.Context, report: ImportReport) -> None:
         ctx.exit(1)
     if report.stopped:
         ctx.exit(1)
+
+
+def _imported(outcome: FileOutcome) -> None:
+    """The facts of one imported file (stdout) and what the user should look at (stderr)."""
+    interviewer = f", {outcome.interviewer_turns} by the interviewer"
+    notes = f" ({outcome.message})" if outcome.message else ""
+    click.echo(
+        f"imported {outcome.name}: {outcome.words:,} words, {outcome.turns} turns"
+        f"{interviewer if outcome.interviewer_turns else ''}, "
+        f"{outcome.sentences} sentences, {outcome.language}{notes}"
+    )
+    if any(name for name, _, _ in outcome.speakers):
+        click.echo(f"  speakers: {speaker_summary(outcome.speakers)}")
+    if outcome.preambles:
+        blocks = "block" if outcome.preambles == 1 else "blocks"
+        click.echo(f"  preamble (no speaker, not counted): {outcome.preambles} {blocks}")
+    if outcome.changes:
+        click.echo(f"  changed in the text: {outcome.changes}")
+    for note in outcome.label_notes:
+        err_console_print(f"warning: {outcome.path}, {note}")
+    if outcome.left_out:
+        err_console_print(f"warning: {outcome.path}: not imported: {', '.join(outcome.left_out)}")
+
+
+def speaker_summary(speakers: Sequence[tuple[str, int, bool]]) -> str:
+    """'Interviewer (interviewer, 20 turns), Marleen (19 turns)'."""
+    parts = []
+    for name, turns, interviewer in speakers:
+        count = f"{turns} turn{'s' if turns != 1 else ''}"
+        role = "interviewer, " if interviewer else ""
+        parts.append(f"{name or '(no label)'} ({role}{count})")
+    return ", ".join(parts)
 
 
 def _where(outcome: FileOutcome) -> str:

@@ -78,6 +78,8 @@ def summarised(row: dict[str, Any], *columns: str) -> dict[str, Any]:
     out = dict(row)
     for name in columns:
         value = out[name]
+        if value is None:
+            continue
         if isinstance(value, dict) and "base64" in value:  # bytes, as _jsonable gives them
             data = base64.b64decode(value["base64"])
             length = len(data)

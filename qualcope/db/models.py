@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -115,6 +116,9 @@ class Document(Base):
     # The sentences' (start, end) offsets, packed (qualcope.sentence_bounds); not loaded
     # with the row unless asked for.
     sentence_bounds: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # Where the stored text differs from the file's (``qualcope.ingest.offsets``, packed);
+    # NULL: the same positions. Known only when ``import_report["offsets"]`` says so.
+    offset_map: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class DocumentStatus(Base):
@@ -132,11 +136,12 @@ class DocumentStatus(Base):
 
 
 class Segment(Base):
-    """A speaker turn of a document.
+    """A speaker turn of a document, or a preamble span (``kind`` 'turn' or 'preamble').
 
-    Sentences were rows too until migration 0004; they are packed offsets on the document
-    now (``Document.sentence_bounds``), so ``kind`` is 'turn' and ``parent_id`` is unused
-    (kept, with its index, for nested segments and so old files need no table rebuild).
+    A preamble (a title, a date line, a transcription footer) belongs to no speaker and is
+    left out of counts, suggestions and reports. Sentences were rows too until migration
+    0004; they are packed offsets on the document now (``Document.sentence_bounds``), and
+    ``parent_id`` is unused (kept, with its index, so old files need no table rebuild).
     """
 
     __tablename__ = "segments"
@@ -214,6 +219,11 @@ class Coding(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     memo: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(20), default="manual")
+    # False when imported by position alone: the snippet was filled from the text, never
+    # compared with a quote from the source.
+    quote_checked: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true(), nullable=False
+    )
     suggestion_id: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 

@@ -39,6 +39,7 @@ class ImportItem:
     lang: str | None = None
     encoding: str | None = None
     interviewers: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()  # other labels to take as speakers (--speaker)
     attributes: dict[str, str] = field(default_factory=dict)
 
 
@@ -90,6 +91,7 @@ def _with_path(defaults: ImportItem, path: Path) -> ImportItem:
         lang=defaults.lang,
         encoding=defaults.encoding,
         interviewers=defaults.interviewers,
+        speakers=defaults.speakers,
     )
 
 

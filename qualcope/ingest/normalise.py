@@ -189,7 +189,8 @@ def describe_changes(changes: dict[str, int]) -> str:
     for kind in (CRLF, CR, OTHER_BREAK, NFC):
         if changes.get(kind):
             parts.append(f"{kind} in {changes[kind]:,} places")
-    for kind, noun in ((CONTROL, "control characters"), (ESCAPE, "terminal escape sequences")):
-        if changes.get(kind):
-            parts.append(f"{changes[kind]:,} {noun} removed")
+    for kind, noun in ((CONTROL, "control character"), (ESCAPE, "terminal escape sequence")):
+        count = changes.get(kind, 0)
+        if count:
+            parts.append(f"{count:,} {noun}{'' if count == 1 else 's'} removed")
     return "; ".join(parts)

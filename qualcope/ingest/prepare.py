@@ -80,7 +80,10 @@ def prepare_chunk(items: list[ImportItem], known: Set[str] = frozenset()) -> lis
     for item in items:
         try:
             transcript = read_transcript(
-                item.path, encoding=item.encoding, interviewers=item.interviewers
+                item.path,
+                encoding=item.encoding,
+                interviewers=item.interviewers,
+                speakers=item.speakers,
             )
         except QualcopeError as exc:
             results.append(Prepared(item, problem=problem_text(exc, item.path), line=exc.line))

@@ -1,12 +1,16 @@
 """Codings as CSV: ``qualcope codings import FILE`` and ``qualcope codings export FILE``.
 
-Columns: guid, file, start, end, code, coder, memo, copes_with, favoured_value, quote.
-``file`` is the document's name, ``start``/``end`` code-point offsets into its canonical text,
-``code`` a code path, ``copes_with`` the guid(s) of the value-conflict coding(s) in the same
-file that a coping-strategy coding copes with (``;``-separated, with ``favoured_value`` code
-paths aligned to them). An import is one transaction and one undoable action: any bad row
-rolls the whole file back, with an error naming the file and line. When a quote is given it
-must equal ``text[start:end]``, so offsets that drifted are caught instead of stored.
+Columns: guid, file, start, end, positions, code, coder, memo, copes_with, favoured_value,
+quote. ``file`` is the document's name; ``start``/``end`` are code-point offsets, end
+exclusive, in *file positions* (the characters of the file as other tools count them) or
+*stored positions* (qualcope's canonical text), as ``positions`` says (``services.positions``
+converts); ``code`` is a code path, ``copes_with`` the guid(s) of the value-conflict
+coding(s) in the same file that a coping-strategy coding copes with (``;``-separated, with
+``favoured_value`` code paths aligned to them). An import is one transaction and one
+undoable action: any bad row rolls the whole file back, with an error naming the file and
+line. A quote, when given, must be the text at the span (line endings and accents compared
+as stored), so offsets that drifted are caught and explained instead of stored; a row
+without a quote gets it from the text, is counted in the report and marked unchecked.
 """
 
 from __future__ import annotations
@@ -27,6 +31,14 @@ from qualcope.ingest.sniff import read_capped
 from qualcope.interchange.atomic import write_text_atomic
 from qualcope.interchange.safe_csv import neutralise, unneutralise
 from qualcope.services import codetree
+from qualcope.services.positions import (
+    FILE,
+    POSITION_KINDS,
+    DocumentPositions,
+    explain_mismatch,
+    load_positions,
+    quote_matches,
+)
 from qualcope.services.project import Project
 
 COLUMNS = (
@@ -34,6 +46,7 @@ COLUMNS = (
     "file",
     "start",
     "end",
+    "positions",
     "code",
     "coder",
     "memo",
@@ -54,6 +67,9 @@ class CodingsImportReport:
     already_present: int
     links: int
     coders_created: tuple[str, ...] = ()
+    unquoted: int = 0  # rows without a quote: filled from the text, not checked
+    widened: int = 0  # spans whose ends fell inside a changed character (a CRLF pair)
+    stored_only: tuple[str, ...] = ()  # documents whose file positions are unknown
 
 
 @dataclass(frozen=True)
@@ -104,14 +120,21 @@ def import_codings(
     project: Project,
     path: Path,
     *,
+    positions: str = FILE,
     on_progress: ProgressCallback = no_progress,
     undoable: bool = True,
 ) -> CodingsImportReport:
-    """Import a codings CSV in one transaction (see the module docstring)."""
+    """Import a codings CSV in one transaction (see the module docstring).
+
+    ``positions`` (file or stored) applies to rows without a ``positions`` value.
+    """
     path = Path(path)
+    if positions not in POSITION_KINDS:
+        raise ImportFileError(f"unknown positions {positions!r} (file or stored)", path=path)
     header, records = _read_rows(path)
     with project.write(f"import codings from {path.name}", undoable=undoable) as session:
         importer = _Importer(session, path, project.coder_id(session), project.coder)
+        importer.default_positions = positions
         for done, (line, cells) in enumerate(records, start=1):
             values = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(header)}
             try:
@@ -131,6 +154,9 @@ def import_codings(
         already_present=importer.kept,
         links=links,
         coders_created=tuple(importer.created_coders),
+        unquoted=importer.unquoted,
+        widened=importer.widened,
+        stored_only=tuple(sorted(importer.stored_only)),
     )
 
 
@@ -141,7 +167,11 @@ class _Importer:
         self.session = session
         self.path = path
         self.default_coder = coder
-        self.documents: dict[str, tuple[int, str]] = {}
+        self.default_positions = FILE
+        self.documents: dict[str, DocumentPositions] = {}
+        self.unquoted = 0
+        self.widened = 0
+        self.stored_only: set[str] = set()
         self.codes: dict[str, Code] = {}
         self.coders: dict[str, int] = {coder: coder_id}
         self.created_coders: list[str] = []
@@ -155,10 +185,10 @@ class _Importer:
     def error(self, message: str, line: int) -> ImportFileError:
         return ImportFileError(message, path=self.path, line=line)
 
-    def document(self, name: str, line: int) -> tuple[int, str]:
+    def document(self, name: str, line: int) -> DocumentPositions:
         if name not in self.documents:
-            found = self.session.execute(
-                select(Document.id, Document.text).where(
+            found = self.session.scalars(
+                select(Document.id).where(
                     (Document.name == name) | (Document.original_filename == name)
                 )
             ).all()
@@ -166,8 +196,35 @@ class _Importer:
                 raise self.error(f"no document {name!r} in the project", line)
             if len(found) > 1:
                 raise self.error(f"document name {name!r} is ambiguous", line)
-            self.documents[name] = (int(found[0][0]), str(found[0][1]))
+            self.documents[name] = load_positions(self.session, [int(found[0])])[int(found[0])]
         return self.documents[name]
+
+    def span(self, values: dict[str, str], doc: DocumentPositions, line: int) -> tuple[int, int]:
+        """The stored span of a row, from its positions (checked against the document)."""
+        kind = values.get("positions", "").strip().lower() or self.default_positions
+        if kind not in POSITION_KINDS:
+            raise self.error(f"positions must be 'file' or 'stored', not {kind!r}", line)
+        try:
+            start, end = int(values["start"]), int(values["end"])
+        except ValueError as exc:
+            raise self.error("start and end must be whole numbers", line) from exc
+        if kind == FILE and not doc.known:
+            self.stored_only.add(doc.name)
+        length = doc.file_length() if kind == FILE else len(doc.text)
+        if not 0 <= start < end <= length:
+            raise self.error(
+                f"span {start}-{end} is outside {doc.name} (0-{length} in {kind} positions) "
+                "or empty",
+                line,
+            )
+        stored_start, stored_end, exact = doc.to_stored(start, end, kind)
+        if not exact:
+            self.widened += 1
+        if stored_start >= stored_end:
+            raise self.error(
+                f"span {start}-{end} holds only characters qualcope removed at import", line
+            )
+        return stored_start, stored_end
 
     def code(self, path: str, line: int) -> Code:
         key = path.strip().casefold()
@@ -197,18 +254,19 @@ class _Importer:
         name = values.get("file", "").strip()
         if not name:
             raise self.error("the 'file' value is empty", line)
-        document_id, text = self.document(name, line)
-        try:
-            start, end = int(values["start"]), int(values["end"])
-        except ValueError as exc:
-            raise self.error("start and end must be whole numbers", line) from exc
-        if not 0 <= start < end <= len(text):
-            raise self.error(f"span {start}-{end} is outside {name} (0-{len(text)}) or empty", line)
+        doc = self.document(name, line)
+        document_id, text = doc.document_id, doc.text
+        start, end = self.span(values, doc, line)
         quote = values.get("quote", "")
-        if quote and text[start:end] not in (quote, raw.get("quote", "")):
+        checked = bool(quote)
+        if quote and not (
+            quote_matches(quote, text, start, end)
+            or quote_matches(raw.get("quote", ""), text, start, end)
+        ):
+            kind = values.get("positions", "").strip().lower() or self.default_positions
             raise self.error(
-                f"the quote does not match the text of {name} at {start}-{end} "
-                f"(the text there is {text[start:end][:40]!r})",
+                f"{name} at {values['start']}-{values['end']}: "
+                + explain_mismatch(quote, text, start, end, kind),
                 line,
             )
         code = self.code(values["code"], line)
@@ -236,6 +294,7 @@ class _Importer:
                 coder_id=coder_id,
                 memo=values.get("memo", "").strip(),
                 origin="import",
+                quote_checked=checked,
             )
             if guid:
                 coding.guid = guid
@@ -243,6 +302,7 @@ class _Importer:
             self.session.flush()
             coding_id = coding.id
             self.added += 1
+            self.unquoted += not checked
         if guid:
             self.by_guid[guid] = coding_id
         self.document_of[coding_id] = document_id
@@ -322,9 +382,13 @@ class _Importer:
 
 
 # ------------------------------------------------------------------- export
-def export_rows(project: Project, coder: str | None = None) -> list[dict[str, str | int]]:
-    """Every coding (of one coder when given) as a row, by document, position and id."""
+def export_rows(
+    project: Project, coder: str | None = None, positions: str = FILE
+) -> list[dict[str, str | int]]:
+    """Every coding (of one coder when given) as a row, by document, position and id, its
+    span in ``positions`` (file positions where the document's are known)."""
     with project.read() as session:
+        documents = load_positions(session)
         paths = codetree.paths_by_id(session)
         query = (
             select(Coding, Document.name, Coder.name)
@@ -343,12 +407,16 @@ def export_rows(project: Project, coder: str | None = None) -> list[dict[str, st
         out: list[dict[str, str | int]] = []
         for coding, document_name, coder_name in rows:
             own = links.get(coding.id, [])
+            start, end, kind = documents[coding.document_id].to_kind(
+                coding.start, coding.end, positions
+            )
             out.append(
                 {
                     "guid": coding.guid,
                     "file": document_name,
-                    "start": coding.start,
-                    "end": coding.end,
+                    "start": start,
+                    "end": end,
+                    "positions": kind,
                     "code": paths.get(coding.code_id, ""),
                     "coder": coder_name,
                     "memo": coding.memo,
@@ -362,9 +430,11 @@ def export_rows(project: Project, coder: str | None = None) -> list[dict[str, st
     return out
 
 
-def export_codings(project: Project, path: Path, *, coder: str | None = None) -> int:
+def export_codings(
+    project: Project, path: Path, *, coder: str | None = None, positions: str = FILE
+) -> int:
     """Write the codings CSV atomically (formula cells neutralised); returns the row count."""
-    rows = export_rows(project, coder)
+    rows = export_rows(project, coder, positions)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)

@@ -39,8 +39,8 @@ _TURN_COLUMNS = (
 
 
 def store_segments(session: Session, document_id: int, segments: Sequence[SegmentSpec]) -> None:
-    """Store a new document's turns as rows and its sentences packed on its row."""
-    store_turns(session, document_id, [s for s in segments if s.kind == "turn"])
+    """Store a new document's turns and preambles as rows, its sentences packed on its row."""
+    store_turns(session, document_id, [s for s in segments if s.kind in ("turn", "preamble")])
     spans = sorted((s.start, s.end) for s in segments if s.kind == "sentence")
     if spans:
         session.execute(
@@ -51,14 +51,14 @@ def store_segments(session: Session, document_id: int, segments: Sequence[Segmen
 
 
 def store_turns(session: Session, document_id: int, turns: Sequence[SegmentSpec]) -> None:
-    """Insert a new document's turns (one ``executemany``); its sentences are packed offsets
-    on the document row (``qualcope.sentence_bounds``), not rows."""
+    """Insert a new document's turns and preamble spans (one ``executemany``); its sentences
+    are packed offsets on the document row (``qualcope.sentence_bounds``), not rows."""
     engines.insert_many(
         session.connection(),
         Segment.__table__,
         _TURN_COLUMNS,
         [
-            (document_id, "turn", t.start, t.end, t.speaker, t.is_interviewer, t.turn_index, t.meta)
+            (document_id, t.kind, t.start, t.end, t.speaker, t.is_interviewer, t.turn_index, t.meta)
             for t in turns
         ],
     )

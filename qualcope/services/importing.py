@@ -34,7 +34,7 @@ from qualcope.domain import (
 from qualcope.errors import ConflictError, ImportFileError, QualcopeError
 from qualcope.ingest import SUPPORTED_SUFFIXES, Transcript
 from qualcope.ingest.manifest import ImportItem, plan
-from qualcope.ingest.normalise import clean_line
+from qualcope.ingest.normalise import clean_line, describe_changes
 from qualcope.ingest.prepare import Prepared, prepare_all, problem_text
 from qualcope.services.documents import store_turns
 from qualcope.services.project import Project
@@ -63,6 +63,12 @@ class FileOutcome:
     encoding: str = ""
     removed_controls: int = 0
     warnings: tuple[str, ...] = ()
+    # (speaker, turns, interviewer?) in order of first turn; '' for turns without a label
+    speakers: tuple[tuple[str, int, bool], ...] = ()
+    preambles: int = 0
+    label_notes: tuple[str, ...] = ()  # lines that look like labels but were not taken
+    changes: str = ""  # what normalising changed ("CRLF -> LF in 1,204 places")
+    left_out: tuple[str, ...] = ()  # what a reader sees that was not imported
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,7 @@ def import_paths(
     lang: str | None = None,
     encoding: str | None = None,
     interviewers: Sequence[str] = (),
+    speakers: Sequence[str] = (),
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
 ) -> ImportReport:
@@ -138,6 +145,7 @@ def import_paths(
         lang=lang,
         encoding=encoding,
         interviewers=tuple(interviewers),
+        speakers=tuple(speakers),
     )
     items, ignored = plan(
         [Path(p) for p in paths],
@@ -244,6 +252,11 @@ def store_prepared(
         removed_controls=transcript.removed_controls,
         warnings=transcript.warnings,
         message=_notes(transcript, ready.language_guessed, ready.language),
+        speakers=tuple(transcript.speakers()),
+        preambles=len(transcript.preambles),
+        label_notes=transcript.label_notes,
+        changes=describe_changes(transcript.changes),
+        left_out=transcript.left_out,
     )
 
 
@@ -251,8 +264,6 @@ def _notes(transcript: Transcript, guessed: bool, lang: str) -> str:
     notes = []
     if transcript.encoding_detected:
         notes.append(f"encoding detected as {transcript.encoding}")
-    if transcript.removed_controls:
-        notes.append(f"{transcript.removed_controls} control characters removed")
     if guessed:
         notes.append(f"language guessed as {lang}")
     notes.extend(transcript.warnings)
@@ -307,17 +318,33 @@ def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str
             "turns": len(transcript.turns),
             "sentences": ready.sentences,
             "language_guessed": ready.language_guessed,
+            # File positions convert exactly (offset_map); what the text lost or changed.
+            "offsets": {"file_positions": True, "bom": transcript.bom},
+            "changes": dict(transcript.changes),
+            "speakers": [list(entry) for entry in transcript.speakers()],
+            "preambles": len(transcript.preambles),
+            "label_notes": list(transcript.label_notes),
+            "left_out": list(transcript.left_out),
+            "settings": {
+                "interviewers": list(item.interviewers),
+                "speakers": list(item.speakers),
+            },
         },
         "imported_at": utcnow(),
         "sentence_bounds": ready.sentence_bounds,
+        "offset_map": transcript.offsets.pack(),
     }
     # One Core statement (no unit-of-work flush); the event log gets the row with its text
     # summarised (sha256 and length): an import is never undone, so the log need not hold a
     # second copy of the text to restore it from.
     values["id"] = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
-    row = summarised(row_values("documents", values), "text", "sentence_bounds")
+    row = summarised(row_values("documents", values), "text", "sentence_bounds", "offset_map")
     session.info["recorder"].add([Change("documents", "insert", None, row)])
-    store_turns(session, values["id"], transcript.turns)
+    store_turns(
+        session,
+        values["id"],
+        sorted([*transcript.turns, *transcript.preambles], key=lambda s: s.start),
+    )
     return int(values["id"]), name
 
 

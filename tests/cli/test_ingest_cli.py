@@ -169,7 +169,7 @@ def test_codings_import_and_export(db: Path, tmp_path: Path) -> None:
     assert failed.exit_code == 1
     assert re.fullmatch(
         rf"qualcope: error: {re.escape(str(bad))}, line 2: span 5-2 is outside "
-        r"mobility_citizen\.docx \(0-\d+\) or empty",
+        r"mobility_citizen\.docx \(0-\d+ in file positions\) or empty",
         failed.stderr.strip(),
     )
 

@@ -124,7 +124,10 @@ def test_importing_the_same_file_twice_adds_nothing(coded: Project, tmp_path: Pa
 @pytest.mark.parametrize(
     "bad, message",
     [
-        ({"quote": "something else"}, "line 3: the quote does not match the text of talk.txt"),
+        (
+            {"quote": "something else"},
+            "line 3: talk.txt at .*: the quote does not match the text there",
+        ),
         ({"code": "Coping strategies"}, "line 3: 'Coping strategies' is a group"),
         ({"code": "Nonsense"}, "line 3: no code 'Nonsense' in the codebook"),
         ({"file": "other.txt"}, "line 3: no document 'other.txt'"),

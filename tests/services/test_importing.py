@@ -181,7 +181,8 @@ def test_detected_encoding_and_removed_controls_are_recorded(
     raw = "Interviewer: Caf\xe9?\n\nRespondent: Ja\x1b[31m, caf\xe9.".encode("cp1252")
     report = import_paths(project, [make_file(raw, "old.txt")], lang="nl")
     outcome = report.imported[0]
-    assert outcome.message == "encoding detected as cp1252; 1 control characters removed"
+    assert outcome.message == "encoding detected as cp1252"
+    assert outcome.changes == "1 terminal escape sequence removed"
     with project.read() as session:
         document = session.scalars(select(Document)).one()
     assert document.encoding == "cp1252" and "\ufffd" not in document.text
@@ -361,7 +362,11 @@ def test_the_event_log_records_an_import_without_a_second_copy_of_the_text(
     assert row is not None and events[1].op == "insert"
     digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     assert row["text"] == {"sha256": digest, "length": len(document.text)}
-    assert digest == document.content_hash and row["_summarised"] == ["sentence_bounds", "text"]
+    assert digest == document.content_hash and row["_summarised"] == [
+        "offset_map",
+        "sentence_bounds",
+        "text",
+    ]
     assert bounds and row["sentence_bounds"] == {
         "sha256": hashlib.sha256(bounds).hexdigest(),
         "length": len(bounds),

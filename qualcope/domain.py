@@ -21,7 +21,7 @@ DEFAULT_ROLES: tuple[str, ...] = (
 )
 
 CODE_KINDS = ("code", "group")
-SEGMENT_KINDS = ("turn", "sentence")
+SEGMENT_KINDS = ("turn", "sentence", "preamble")
 CODING_ORIGINS = ("manual", "suggestion", "import")
 
 
@@ -266,7 +266,7 @@ class DocumentView:
 class SegmentSpec:
     """A segment to store: produced by ingest, stored by the import service."""
 
-    kind: str  # 'turn' or 'sentence'
+    kind: str  # 'turn', 'sentence' or 'preamble' (no speaker: a title, a footer)
     start: int
     end: int
     speaker: str | None = None

@@ -323,16 +323,22 @@ def show(ctx: click.Context, document: str, respondent_only: bool) -> None:
     with open_project(ctx) as project:
         document_id = find_document(project, document)
         view = get_document(project, document_id)
-        turns = list_segments(project, document_id, "turn")
+        turns = [s for s in list_segments(project, document_id) if s.kind != "sentence"]
     ref = view.ref
     console = Console(file=sys.stdout, highlight=False, soft_wrap=not sys.stdout.isatty())
     facts = [ref.case, ref.role, ref.participant, ref.language, f"{ref.words:,} words"]
     console.print(Text(f"{ref.name} (document {ref.id})", style="bold"))
     console.print(Text(" · ".join(f for f in facts if f), style="dim"))
     for turn in turns:
-        if respondent_only and turn.is_interviewer:
+        if respondent_only and (turn.is_interviewer or turn.kind == "preamble"):
             continue
         line = Text()
+        if turn.kind == "preamble":  # nobody's words: a title, a date line, a footer
+            line.append("(preamble) ", style="dim")
+            line.append(turn.text, style="dim italic")
+            console.print()
+            console.print(line)
+            continue
         line.append(f"[{turn.turn_index}] ", style="dim")
         if turn.speaker:
             line.append(f"{turn.speaker}: ", style="bold cyan" if turn.is_interviewer else "bold")
@@ -350,6 +356,7 @@ SEGMENT_COLUMNS = (
     "interviewer",
     "start",
     "end",
+    "positions",
     "text",
 )
 
@@ -360,37 +367,57 @@ Examples:
   qualcope segments 3
   qualcope segments mobility_citizen.docx --kind sentence --format csv > sentences.csv
   qualcope segments 3 --format json | jq '.[] | select(.interviewer == false)'
+  qualcope segments 3 --positions stored        offsets into qualcope's text
 """
 )
 @click.argument("document")
-@click.option("--kind", type=click.Choice(["turn", "sentence"]), help="Only turns or sentences.")
+@click.option(
+    "--kind",
+    type=click.Choice(["turn", "sentence", "preamble"]),
+    help="Only turns, sentences or preamble spans.",
+)
+@click.option(
+    "--positions",
+    type=click.Choice(["file", "stored"]),
+    default="file",
+    show_default=True,
+    help="Offsets as characters of the imported file, or of qualcope's stored text.",
+)
 @format_option
 @common_options
 @click.pass_context
-def segments(ctx: click.Context, document: str, kind: str | None, fmt: str) -> None:
-    """List a document's segments (turns and sentences) with exact offsets, for scripting.
+def segments(
+    ctx: click.Context, document: str, kind: str | None, positions: str, fmt: str
+) -> None:
+    """List a document's segments (turns, sentences, preambles) with exact offsets.
 
-    Turns have ids; a sentence is identified by its offsets, and turn_id is the turn holding it.
+    Turns have ids; a sentence is identified by its offsets, and turn_id is the turn holding
+    it. A preamble (a title, a date line, a footer) belongs to no speaker. Offsets are file
+    positions by default, as `codings import` and other tools count them.
     """
-    from qualcope.services.documents import find_document, list_segments
+    from qualcope.services.documents import document_positions, find_document, list_segments
 
     with open_project(ctx) as project:
         document_id = find_document(project, document)
         found = list_segments(project, document_id, kind)
-    rows = [
-        {
-            "id": s.id,
-            "kind": s.kind,
-            "turn": s.turn_index,
-            "turn_id": s.id if s.kind == "turn" else s.parent_id,
-            "speaker": s.speaker,
-            "interviewer": s.is_interviewer,
-            "start": s.start,
-            "end": s.end,
-            "text": s.text,
-        }
-        for s in found
-    ]
+        where = document_positions(project, document_id)
+    rows = []
+    for s in found:
+        start, end, used = where.to_kind(s.start, s.end, positions)
+        rows.append(
+            {
+                "id": s.id,
+                "kind": s.kind,
+                "turn": s.turn_index if s.kind != "preamble" else None,
+                "turn_id": s.id if s.kind == "turn" else s.parent_id,
+                "speaker": s.speaker,
+                "interviewer": s.is_interviewer,
+                "start": start,
+                "end": end,
+                "positions": used,
+                "text": s.text,
+            }
+        )
     emit_rows(rows, SEGMENT_COLUMNS, fmt)
 
 

@@ -188,8 +188,9 @@ class Quote:
 class Filters:
     """Which codings a report counts. Empty tuples mean 'all'.
 
-    Interviewer turns are left out unless ``include_interviewer``: a coding is
-    left out when its whole span lies within one interviewer turn.
+    Interviewer turns and preambles (a title, a date line, a footer: nobody's words) are
+    left out unless ``include_interviewer``: a coding is left out when its whole span lies
+    within one interviewer turn or one preamble.
     """
 
     codes: tuple[str, ...] = ()

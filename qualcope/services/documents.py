@@ -24,6 +24,7 @@ from qualcope.db.models import (
 )
 from qualcope.domain import DocumentRef, DocumentView, SegmentSpec, SegmentView
 from qualcope.errors import NotFoundError
+from qualcope.services.positions import DocumentPositions, load_positions
 from qualcope.services.project import Project
 
 _TURN_COLUMNS = (
@@ -244,6 +245,15 @@ def find_document(project: Project, key: str) -> int:
     raise NotFoundError(f"no document {key!r} (see `qualcope documents`)")
 
 
+def document_positions(project: Project, document_id: int) -> DocumentPositions:
+    """A document's text and its map to file positions (``services.positions``)."""
+    with project.read() as session:
+        found = load_positions(session, [document_id])
+    if document_id not in found:
+        raise NotFoundError(f"no document {document_id}")
+    return found[document_id]
+
+
 def list_segments(
     project: Project, document_id: int, kind: str | None = None, *, with_text: bool = True
 ) -> list[SegmentView]:
@@ -263,15 +273,17 @@ def list_segments(
 def segments_of_documents(
     session: Session, document_ids: Sequence[int] | None = None
 ) -> dict[int, list[SegmentView]]:
-    """Turns (rows) and sentences (packed offsets) of documents, each list in text order.
+    """Turns and preambles (rows) and sentences (packed offsets) of documents, each list in
+    text order.
 
     A sentence has no id of its own (``id`` None): ``parent_id`` is the turn holding it,
-    whose speaker and turn index it shares.
+    whose speaker and turn index it shares. A preamble holds no sentences.
     """
     # Core rows, not ORM objects: a long transcript has thousands of segments.
     turn_query = select(
         Segment.id,
         Segment.document_id,
+        Segment.kind,
         Segment.start,
         Segment.end,
         Segment.speaker,
@@ -282,13 +294,13 @@ def segments_of_documents(
     if document_ids is not None:
         turn_query = turn_query.where(Segment.document_id.in_(document_ids))
         bounds_query = bounds_query.where(Document.id.in_(document_ids))
-    turns: dict[int, list[SegmentView]] = {}
+    rows: dict[int, list[SegmentView]] = {}
     for row in session.execute(turn_query):
-        turns.setdefault(row.document_id, []).append(
+        rows.setdefault(row.document_id, []).append(
             SegmentView(
                 row.id,
                 row.document_id,
-                "turn",
+                row.kind,
                 row.start,
                 row.end,
                 row.speaker,
@@ -298,9 +310,10 @@ def segments_of_documents(
         )
     out: dict[int, list[SegmentView]] = {}
     for doc_id, blob in session.execute(bounds_query):
-        own = turns.get(doc_id, [])
+        own = rows.get(doc_id, [])
+        turns = [view for view in own if view.kind == "turn"]
         spans = sentence_bounds.unpack(blob)
-        holders = containing_turns([(t.start, t.end) for t in own], spans)
+        holders = containing_turns([(t.start, t.end) for t in turns], spans)
         sentences = [
             SegmentView(None, doc_id, "sentence", start, end, None, False, 0)
             if holder is None
@@ -310,15 +323,15 @@ def segments_of_documents(
                 "sentence",
                 start,
                 end,
-                own[holder].speaker,
-                own[holder].is_interviewer,
-                own[holder].turn_index,
-                own[holder].id,
+                turns[holder].speaker,
+                turns[holder].is_interviewer,
+                turns[holder].turn_index,
+                turns[holder].id,
             )
             for (start, end), holder in zip(spans, holders, strict=True)
         ]
         # Text order; at one offset the turn comes first.
-        out[doc_id] = sorted([*own, *sentences], key=lambda v: (v.start, v.kind != "turn"))
+        out[doc_id] = sorted([*own, *sentences], key=lambda v: (v.start, v.kind == "sentence"))
     return out
 
 

@@ -185,8 +185,12 @@ def codings_query(
     if not f.include_interviewer or "turn" in need:
         query = query.outerjoin(turn, turn.id == containing("turn"))
     if not f.include_interviewer:
+        # Interviewer turns and preambles (a title, a footer: nobody's words) are left out.
+        preamble = aliased(Segment)
+        query = query.outerjoin(preamble, preamble.id == containing("preamble"))
         query = query.where(
-            or_(turn.id.is_(None), turn.is_interviewer.is_(False), Coding.end > turn.end)
+            or_(turn.id.is_(None), turn.is_interviewer.is_(False), Coding.end > turn.end),
+            or_(preamble.id.is_(None), Coding.end > preamble.end),
         )
     if scope.code_ids is not None:
         query = query.where(Coding.code_id.in_(sorted(scope.code_ids)))

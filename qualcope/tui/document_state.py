@@ -47,7 +47,10 @@ class OpenDocument:
 
 
 def build_blocks(text: str, turns: list[SegmentView]) -> list[Block]:
-    blocks = [Block(t.start, t.end, t.speaker, t.is_interviewer) for t in turns]
+    """Blocks of the turns and preambles (in text order), or of the text's lines."""
+    blocks = [
+        Block(t.start, t.end, t.speaker, t.is_interviewer, t.kind == "preamble") for t in turns
+    ]
     return blocks or paragraphs(text)
 
 
@@ -73,7 +76,7 @@ def load_document(
     """
     view = documents.get_document(project, document_id)
     segments = documents.list_segments(project, document_id, with_text=False)
-    turns = [s for s in segments if s.kind == "turn"]
+    turns = [s for s in segments if s.kind in ("turn", "preamble")]
     sentences = [s for s in segments if s.kind == "sentence"]
     blocks = build_blocks(view.text, turns)
     selection = Selection(

@@ -24,12 +24,14 @@ _WORD = re.compile(r"\S+\s*|\s+")
 
 @dataclass(frozen=True)
 class Block:
-    """A turn or paragraph: [start, end) of the text, said by speaker."""
+    """A turn or paragraph: [start, end) of the text, said by speaker; or a preamble (a
+    title, a date line, a footer: nobody's words, shown dimmed like the interviewer's)."""
 
     start: int
     end: int
     speaker: str | None = None
     interviewer: bool = False
+    preamble: bool = False
 
 
 def paragraphs(text: str) -> list[Block]:

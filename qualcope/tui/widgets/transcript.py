@@ -207,7 +207,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         kind, start, end = layout.kinds[line], layout.starts[line], layout.ends[line]
         block = layout.block_list[layout.blocks[line]]
         dim = (
-            self.get_component_rich_style("transcript--interviewer") if block.interviewer else None
+            self.get_component_rich_style("transcript--interviewer")
+            if block.interviewer or block.preamble
+            else None
         )
         if kind == LABEL:
             name = safe_text(block.speaker or "")

@@ -57,7 +57,10 @@ def test_module_respects_the_layers(path: Path) -> None:
 
 
 def test_no_sqlite_pragmas_outside_the_engine_module() -> None:
-    offenders = [str(p.relative_to(PACKAGE)) for p in MODULES
-                 if "PRAGMA" in p.read_text(encoding="utf-8")
-                 and p.relative_to(PACKAGE).as_posix() != "db/engine.py"]
+    offenders = [
+        str(p.relative_to(PACKAGE))
+        for p in MODULES
+        if "PRAGMA" in p.read_text(encoding="utf-8")
+        and p.relative_to(PACKAGE).as_posix() != "db/engine.py"
+    ]
     assert offenders == []

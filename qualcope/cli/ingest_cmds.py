@@ -386,9 +386,7 @@ Examples:
 @format_option
 @common_options
 @click.pass_context
-def segments(
-    ctx: click.Context, document: str, kind: str | None, positions: str, fmt: str
-) -> None:
+def segments(ctx: click.Context, document: str, kind: str | None, positions: str, fmt: str) -> None:
     """List a document's segments (turns, sentences, preambles) with exact offsets.
 
     Turns have ids; a sentence is identified by its offsets, and turn_id is the turn holding

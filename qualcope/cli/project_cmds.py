@@ -79,13 +79,20 @@ Examples:
 @common_options
 @click.pass_context
 def doctor(ctx: click.Context) -> None:
-    """Check the project: storage integrity, coding spans against the text, the code tree."""
+    """Check the project: storage integrity, coding spans against the text, the code tree.
+
+    Notes (not faults) list codings imported without a quote to check them against, and
+    documents whose file positions are unknown.
+    """
     from qualcope.services import doctor as service
 
     with open_project(ctx) as project:
         problems = service.check(project)
+        notices = service.notices(project)
     for problem in problems:
         click.echo(problem)
+    for notice in notices:
+        click.echo(f"note: {notice}")
     if problems:
         err_console_print(f"{project.location}: {len(problems)} problem(s) found")
         ctx.exit(1)

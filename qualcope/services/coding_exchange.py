@@ -264,9 +264,10 @@ class _Importer:
             or quote_matches(raw.get("quote", ""), text, start, end)
         ):
             kind = values.get("positions", "").strip().lower() or self.default_positions
+            given = int(values["start"]), int(values["end"])
             raise self.error(
-                f"{name} at {values['start']}-{values['end']}: "
-                + explain_mismatch(quote, text, start, end, kind),
+                f"{name} at {given[0]}-{given[1]}: "
+                + explain_mismatch(quote, doc, given[0], given[1], kind),
                 line,
             )
         code = self.code(values["code"], line)

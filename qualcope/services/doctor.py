@@ -1,9 +1,11 @@
 """`qualcope doctor`: check a project for anything that could lose or misplace a coding.
 
-Checks storage integrity, foreign keys, every coding's span against its
-document (0 <= start < end <= len(text), snippet == text[start:end]), links
-within one document, the code tree (no cycles, no orphans) (C4-7), and each document's
-sentences (in order, inside the text, none crossing a turn).
+``check`` lists problems: storage integrity, foreign keys, every coding's span against its
+document (0 <= start < end <= len(text), stored quote == text[start:end]), links within one
+document, the code tree (no cycles, no orphans) (C4-7), and each document's sentences (in
+order, inside the text, none crossing a turn). ``notices`` lists what is not wrong but was
+never verified: codings imported by position without a quote to check them against, and
+documents whose file positions are unknown (imported before qualcope recorded them).
 """
 
 from __future__ import annotations
@@ -48,8 +50,11 @@ def check(project: Project) -> list[str]:
             text = lengths[document_id]
             if not 0 <= start < end <= len(text):
                 problems.append(f"coding {coding_id}: span {start}-{end} outside its document")
-            elif not text[start:end].startswith(snippet):
-                problems.append(f"coding {coding_id}: stored quote differs from the text")
+            elif text[start:end] != snippet:
+                problems.append(
+                    f"coding {coding_id}: stored quote {snippet[:30]!r} differs from the text "
+                    f"at {start}-{end} ({text[start:end][:30]!r})"
+                )
         docs = dict(session.execute(select(Coding.id, Coding.document_id)).all())
         for link_id, source, target in session.execute(
             select(CodingLink.id, CodingLink.source_coding_id, CodingLink.target_coding_id)
@@ -77,3 +82,34 @@ def _sentence_problems(session: Session) -> list[str]:
                 break
             previous_end = view.end
     return problems
+
+
+def notices(project: Project) -> list[str]:
+    """What a user should know but is not a fault (one line each)."""
+    out: list[str] = []
+    with project.read() as session:
+        unchecked = session.execute(
+            select(Document.name, func.count())
+            .join(Coding, Coding.document_id == Document.id)
+            .where(Coding.quote_checked.is_(False))
+            .group_by(Document.name)
+            .order_by(Document.name)
+        ).all()
+        for name, count in unchecked:
+            out.append(
+                f"{name}: {count} coding{'s' if count != 1 else ''} imported by position "
+                "without a quote: their text was never checked against the source"
+            )
+        reports = session.execute(select(Document.name, Document.import_report)).all()
+    unknown = sorted(
+        str(name)
+        for name, report in reports
+        if not (report or {}).get("offsets", {}).get("file_positions")
+    )
+    if unknown:
+        out.append(
+            f"{len(unknown)} document(s) were imported before qualcope recorded file positions "
+            f"({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}): their codings "
+            "are exchanged in stored positions"
+        )
+    return out

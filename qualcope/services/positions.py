@@ -80,31 +80,35 @@ def quote_matches(quote: str, text: str, start: int, end: int) -> bool:
     return normalise(quote).text == text[start:end]
 
 
-def explain_mismatch(quote: str, text: str, start: int, end: int, kind: str) -> str:
-    """Why a quote does not match the text at a span, as precisely as can be told."""
+def explain_mismatch(quote: str, doc: DocumentPositions, start: int, end: int, kind: str) -> str:
+    """Why a quote does not match the text at a span given in ``kind`` positions, as
+    precisely as can be told: the other kind of positions fits, it sits a few characters
+    away, or it differs only by white space."""
+    text = doc.text
     wanted = normalise(quote).text
-    there = text[start:end]
+    low, high, _ = doc.to_stored(start, end, kind)
+    there = text[low:high]
     if wanted.strip() and wanted.strip() == there.strip():
         return (
             "the quote differs from the text only by white space at its ends "
             f"(the text there is {there[:40]!r})"
         )
-    low = max(0, start - SEARCH_WINDOW)
-    found = text.find(wanted, low, end + SEARCH_WINDOW) if wanted else -1
-    if found < 0 and wanted.strip():
-        found = text.find(wanted.strip(), low, end + SEARCH_WINDOW)
-    if found >= 0 and found != start:
-        shift = found - start
+    other = STORED if kind == FILE else FILE
+    if doc.known and other != kind:
+        o_low, o_high, _ = doc.to_stored(start, end, other)
+        if wanted and text[o_low:o_high] == wanted:
+            return (
+                f"the quote is there in {other} positions, not in {kind} positions "
+                f"(they differ by line endings, leading blank lines or accents): "
+                f"use --positions {other} or a positions column"
+            )
+    found = text.find(wanted, max(0, low - SEARCH_WINDOW), high + SEARCH_WINDOW) if wanted else -1
+    if found >= 0 and found != low:
+        shift = found - low
         side = "after" if shift > 0 else "before"
-        advice = (
-            "if they are qualcope's stored positions, use --positions stored"
-            if kind == FILE
-            else "if they count the characters of the file, use --positions file"
-        )
         return (
-            f"the quote is in the text {abs(shift)} characters {side} the given position "
-            f"(at {found}-{found + len(wanted)} in stored positions): the positions were "
-            "probably counted differently (line endings, leading blank lines, a byte-order "
-            f"mark); {advice}"
+            f"the quote is in the text {abs(shift)} characters {side} the given position: the "
+            "positions were probably counted differently (line endings, leading blank lines, "
+            "a byte-order mark, characters counted in UTF-16)"
         )
     return f"the quote does not match the text there (the text there is {there[:40]!r})"

@@ -15,16 +15,23 @@ from tests.conftest import ICVC
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "qualcope", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "qualcope", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_help_is_instant_and_loads_no_heavy_library() -> None:
-    code = ("import sys; from qualcope.cli import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('spacy', 'pandas', 'textual', 'matplotlib')"
-            " if m in sys.modules]\n"
-            "print('HEAVY', heavy)")
+    code = (
+        "import sys; from qualcope.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('spacy', 'pandas', 'textual', 'matplotlib')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
 
@@ -65,8 +72,13 @@ def test_db_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     target = tmp_path / "study.db"
     assert run("--db", str(target), "init").returncode == 0
     monkeypatch.setenv("QUALCOPE_DB", str(target))
-    result = subprocess.run([sys.executable, "-m", "qualcope", "codebook", "show"],
-                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "qualcope", "codebook", "show"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "codebook is empty" in result.stderr
 
@@ -85,7 +97,8 @@ def test_db_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     ],
 )
 def test_bad_input_is_one_line_nonzero_and_changes_nothing(
-        tmp_path: Path, setup: str, args: list[str], message: str) -> None:
+    tmp_path: Path, setup: str, args: list[str], message: str
+) -> None:
     (tmp_path / "bad.yaml").write_text("codes:\n  - name: a\n    name: b\n")
     (tmp_path / "unsafe.yaml").write_text("codes: !!python/object/apply:os.system ['ls']\n")
     (tmp_path / "junk.db").write_bytes(b"\x00\x01junk" * 100)
@@ -100,4 +113,5 @@ def test_bad_input_is_one_line_nonzero_and_changes_nothing(
     assert "Traceback" not in result.stderr
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert {k: v for k, v in after.items() if not k.endswith(("-wal", "-shm"))} == {
-        k: v for k, v in before.items() if not k.endswith(("-wal", "-shm"))}
+        k: v for k, v in before.items() if not k.endswith(("-wal", "-shm"))
+    }

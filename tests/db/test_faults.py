@@ -41,11 +41,20 @@ def fault_after(engine: Engine | type[Engine], n: int) -> Iterator[None]:
 
 
 def snapshot(project: Project, tables: list[str] | None = None) -> dict[str, list[tuple[Any, ...]]]:
-    tables = tables or ["codes", "codings", "coding_links", "actions", "events", "project_info",
-                        "coders"]
+    tables = tables or [
+        "codes",
+        "codings",
+        "coding_links",
+        "actions",
+        "events",
+        "project_info",
+        "coders",
+    ]
     with project.engine.connect() as conn:
-        return {t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1"))]
-                for t in tables}
+        return {
+            t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1"))]
+            for t in tables
+        }
 
 
 def integrity_ok(project: Project) -> None:

@@ -80,15 +80,38 @@ def test_first_revision_project_opens_after_upgrade_with_rows_intact(tmp_path: P
     engine = lifecycle.create_project(url, revision=first)
     with engine.begin() as conn:
         conn.execute(insert(Coder).values(id=1, guid="c-1", name="ana"))
-        conn.execute(insert(Code).values(id=1, guid="k-1", name="Avoidance", name_key="avoidance",
-                                         kind="code", definition="d", inclusion="", exclusion="",
-                                         example="", cues={"en": ["drop out"]}, sort_order=0,
-                                         version=1))
-        conn.execute(insert(Document).values(id=1, guid="d-1", name="a.txt", content_hash="h",
-                                             text="Respondent: I dropped out.", language="en",
-                                             encoding="utf-8", word_count=4, attributes={},
-                                             import_report={}, original_filename="a.txt",
-                                             source_format="txt"))
+        conn.execute(
+            insert(Code).values(
+                id=1,
+                guid="k-1",
+                name="Avoidance",
+                name_key="avoidance",
+                kind="code",
+                definition="d",
+                inclusion="",
+                exclusion="",
+                example="",
+                cues={"en": ["drop out"]},
+                sort_order=0,
+                version=1,
+            )
+        )
+        conn.execute(
+            insert(Document).values(
+                id=1,
+                guid="d-1",
+                name="a.txt",
+                content_hash="h",
+                text="Respondent: I dropped out.",
+                language="en",
+                encoding="utf-8",
+                word_count=4,
+                attributes={},
+                import_report={},
+                original_filename="a.txt",
+                source_format="txt",
+            )
+        )
     engine.dispose()
     with Project.open(path) as reopened:
         assert lifecycle.current_revision(reopened.engine) == lifecycle.head_revision()

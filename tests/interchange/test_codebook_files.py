@@ -44,8 +44,8 @@ BAD_YAML = [
     ("codes:\n  - name: a\n    colour: red\n", "line 2: colour 'red'"),
     ("codes:\n  - name: a\n    mood: happy\n", "line 2: unknown key(s) in a code: mood"),
     ("codes:\n  - name: a/b\n", "path separator"),
-    ("codes:\n  - name: \"a\\nb\"\n", "line break"),
-    ("codes:\n  - name: \"x\\u202e\"\n", "bidi"),
+    ('codes:\n  - name: "a\\nb"\n', "line break"),
+    ('codes:\n  - name: "x\\u202e"\n', "bidi"),
     ("codes:\n  - name: a\n    cues: {en: ['...']}\n", "only punctuation"),
     ("codes:\n  - name: a\n    shortcut: x\n  - name: b\n    shortcut: x\n", "shortcut 'x'"),
     ("a: &x [1, 2]\nb: *x\n", "aliases"),
@@ -56,8 +56,9 @@ BAD_YAML = [
 
 
 @pytest.mark.parametrize("content, message", BAD_YAML)
-def test_bad_yaml_is_refused_with_file_and_problem(make_file: MakeFile, content: str,
-                                                   message: str) -> None:
+def test_bad_yaml_is_refused_with_file_and_problem(
+    make_file: MakeFile, content: str, message: str
+) -> None:
     path = make_file(content, "bad.yaml")
     with pytest.raises(CodebookError) as info:
         read_codebook_yaml(path)

@@ -61,8 +61,10 @@ def test_prune_never_deletes_a_code_with_codings(icvc_project: Project) -> None:
 
 def test_failed_import_leaves_the_codebook_unchanged(icvc_project: Project) -> None:
     before = codebook.tree(icvc_project)
-    spec = parse_codebook_yaml("codes:\n  - name: Coping strategies\n    kind: group\n"
-                               "    children:\n      - name: New\n        shortcut: e\n")
+    spec = parse_codebook_yaml(
+        "codes:\n  - name: Coping strategies\n    kind: group\n"
+        "    children:\n      - name: New\n        shortcut: e\n"
+    )
     with pytest.raises(CodebookError, match="shortcut 'e'"):
         codebook.import_codebook(icvc_project, spec)
     assert codebook.tree(icvc_project) == before
@@ -73,11 +75,19 @@ def test_names_are_unique_per_parent_in_the_database(icvc_project: Project) -> N
 
     with pytest.raises(ConflictError):
         with icvc_project.write("dup") as session:
-            session.add(Code(name="AVOIDANCE", name_key="avoidance", parent_id=session.scalar(
-                select(Code.id).where(Code.name == "Coping strategies"))))
+            session.add(
+                Code(
+                    name="AVOIDANCE",
+                    name_key="avoidance",
+                    parent_id=session.scalar(
+                        select(Code.id).where(Code.name == "Coping strategies")
+                    ),
+                )
+            )
     with pytest.raises(ConflictError):
         with icvc_project.write("dup root") as session:
             session.add(Code(name="expectations", name_key="expectations"))
     with icvc_project.read() as session:
         assert session.scalar(select(func.count()).select_from(Code)) == len(
-            read_codebook_yaml(ICVC).walk())
+            read_codebook_yaml(ICVC).walk()
+        )

@@ -27,7 +27,8 @@ def test_undo_redo_of_codings_survives_a_restart(icvc_project: Project) -> None:
         history.redo(reopened)
         restored = codings.codings_for_document(reopened, doc)
         assert [(c.id, c.guid, c.start, c.end) for c in restored] == [
-            (first.id, first.guid, 12, 33)]
+            (first.id, first.guid, 12, 33)
+        ]
         history.redo(reopened)
         assert codings.codings_for_document(reopened, doc)[0].memo == "dropped out"
         with pytest.raises(NothingToDoError):
@@ -55,4 +56,5 @@ def test_undo_is_per_coder(icvc_project: Project) -> None:
     history.undo(icvc_project)
     remaining = codings.codings_for_document(icvc_project, doc)
     assert [(c.coder, c.code_path) for c in remaining] == [
-        ("someone else", "Coping strategies/Escalation")]
+        ("someone else", "Coping strategies/Escalation")
+    ]

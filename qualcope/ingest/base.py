@@ -39,6 +39,8 @@ class Transcript:
     left_out: tuple[str, ...] = ()  # what a reader of the file sees that was not imported
     warnings: tuple[str, ...] = ()
     bom: bool = False  # the file started with a byte-order mark (not part of the text)
+    # Labels the file's structure showed, at stored offsets (kept to re-detect turns later).
+    hints: tuple[LabelHint, ...] = ()
 
     @property
     def removed_controls(self) -> int:

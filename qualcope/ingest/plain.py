@@ -67,6 +67,7 @@ def text_transcript(
         label_notes=tuple(str(note) for note in layout.notes),
         left_out=tuple(left_out),
         bom=bom,
+        hints=tuple(mapped),
     )
 
 

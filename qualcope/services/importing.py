@@ -329,6 +329,7 @@ def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str
                 "interviewers": list(item.interviewers),
                 "speakers": list(item.speakers),
             },
+            "label_hints": [[h.start, h.content, h.label, h.timestamp] for h in transcript.hints],
         },
         "imported_at": utcnow(),
         "sentence_bounds": ready.sentence_bounds,

@@ -1,8 +1,14 @@
 """Planning an import: which files, with which metadata (flags, or a folder's manifest.csv).
 
 A manifest is checked as a whole before anything is imported: a missing file, a file listed
-twice, an unknown role, language or encoding is an error naming the manifest line. Columns
-qualcope does not read itself are kept as attributes of the document and the participant.
+twice, an unknown language or encoding, or a role, case or column that is a near-duplicate
+of a known one (``vocabulary``) is an error naming the manifest line. New roles, cases and
+attribute columns are welcome and reported. Columns qualcope does not read itself are kept
+as attributes of the document and the participant. ``interviewer`` and ``speakers`` hold
+labels separated by ``;``.
+
+A folder without a manifest imports its transcripts except hidden files, Word lock files
+(``~$...``) and files named ``readme...`` (listed as ignored; a manifest can list them).
 """
 
 from __future__ import annotations
@@ -16,10 +22,21 @@ from pathlib import Path
 from qualcope.domain import DEFAULT_ROLES
 from qualcope.errors import ImportFileError, QualcopeError
 from qualcope.ingest.base import SUPPORTED_SUFFIXES
+from qualcope.ingest.vocabulary import Vocabulary
 
 MANIFEST = "manifest.csv"
 # Manifest columns qualcope reads itself; any other column is kept as an attribute.
-KNOWN_COLUMNS = ("file", "case", "role", "participant", "lang", "encoding", "interviewer")
+KNOWN_COLUMNS = (
+    "file",
+    "case",
+    "role",
+    "participant",
+    "lang",
+    "encoding",
+    "interviewer",
+    "speakers",
+)
+LIST_SEPARATOR = ";"
 # Checks a language code and returns its canonical form (raises QualcopeError when unknown).
 LanguageCheck = Callable[[str], str]
 
@@ -46,14 +63,16 @@ class ImportItem:
 def plan(
     paths: Sequence[Path],
     *,
-    known_roles: Sequence[str] = DEFAULT_ROLES,
+    vocabulary: Vocabulary | None = None,
     defaults: ImportItem | None = None,
     language_check: LanguageCheck = _any_language,
 ) -> tuple[list[ImportItem], list[str]]:
     """The files to import with their metadata, and the files of folders left out (and why).
 
-    Raises ``ImportFileError`` for a bad manifest (nothing is imported then).
+    Raises ``ImportFileError`` for a bad manifest (nothing is imported then). New roles,
+    cases and attribute names are recorded in ``vocabulary.new``.
     """
+    vocabulary = vocabulary or Vocabulary.of(role=DEFAULT_ROLES)
     defaults = defaults or ImportItem(Path("."))
     items: list[ImportItem] = []
     ignored: list[str] = []
@@ -64,7 +83,7 @@ def plan(
             continue
         manifest = path / MANIFEST
         if manifest.is_file():
-            rows = read_manifest(manifest, known_roles, defaults, language_check)
+            rows = read_manifest(manifest, vocabulary, defaults, language_check)
             listed = {item.path.resolve() for item in rows}
             items.extend(rows)
             ignored.extend(
@@ -98,7 +117,9 @@ def _with_path(defaults: ImportItem, path: Path) -> ImportItem:
 def _why_not(path: Path) -> str:
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return "not a transcript type"
-    return "skipped by name"
+    if path.stem.lower().startswith("readme"):
+        return f"a README, not a transcript; list it in a {MANIFEST} to import it"
+    return "a hidden or lock file"
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -115,7 +136,7 @@ def _folder_files(folder: Path) -> list[Path]:
 
 def read_manifest(
     manifest: Path,
-    known_roles: Sequence[str],
+    vocabulary: Vocabulary,
     defaults: ImportItem,
     language_check: LanguageCheck = _any_language,
 ) -> list[ImportItem]:
@@ -129,14 +150,15 @@ def read_manifest(
     except OSError as exc:
         raise ImportFileError(f"cannot read the file ({exc.strerror})", path=manifest) from exc
     reader = csv.reader(text.splitlines())
-    header = [h.strip().lower() for h in next(reader, [])]
+    raw_header = [" ".join(h.split()) for h in next(reader, [])]
+    header = [h.lower() if h.lower() in KNOWN_COLUMNS else h for h in raw_header]
     if "file" not in header:
         raise ImportFileError("has no 'file' column", path=manifest, line=1)
-    if len(set(header)) != len(header):
+    if len({h.casefold() for h in header}) != len(header):
         raise ImportFileError("has a column name twice", path=manifest, line=1)
-    roles = {role.casefold(): role for role in known_roles}
-    if defaults.role:
-        roles.setdefault(defaults.role.casefold(), defaults.role)
+    for index, name in enumerate(header):
+        if name and name not in KNOWN_COLUMNS:
+            header[index] = _checked(vocabulary, "attribute", name, manifest, 1)
     items: list[ImportItem] = []
     seen: set[Path] = set()
     for line, cells in enumerate(reader, start=2):
@@ -147,50 +169,70 @@ def read_manifest(
                 f"has {len(cells)} values for {len(header)} columns", path=manifest, line=line
             )
         row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
-        name = row["file"]
-        if not name:
-            raise ImportFileError("the 'file' value is empty", path=manifest, line=line)
-        path = manifest.parent / name
-        if not path.is_file():
-            raise ImportFileError(f"file {name!r} not found", path=manifest, line=line)
-        if path.resolve() in seen:
-            raise ImportFileError(f"file {name!r} is listed twice", path=manifest, line=line)
-        seen.add(path.resolve())
-        role = row.get("role") or defaults.role
-        if role and role.casefold() not in roles:
-            raise ImportFileError(
-                f"unknown role {role!r} (known: {', '.join(sorted(roles.values()))}; "
-                "a new role can be given with --role)",
-                path=manifest,
-                line=line,
-            )
-        lang = row.get("lang") or defaults.lang
-        if lang:
-            try:
-                lang = language_check(lang)
-            except QualcopeError as exc:
-                raise ImportFileError(str(exc), path=manifest, line=line) from exc
-        encoding = row.get("encoding") or defaults.encoding
-        if encoding:
-            try:
-                codecs.lookup(encoding)
-            except LookupError as exc:
-                raise ImportFileError(
-                    f"unknown encoding {encoding!r}", path=manifest, line=line
-                ) from exc
-        interviewer = row.get("interviewer")
-        items.append(
-            ImportItem(
-                path=path,
-                case=row.get("case") or defaults.case,
-                role=roles[role.casefold()] if role else None,
-                participant=row.get("participant") or defaults.participant,
-                lang=lang,
-                encoding=encoding,
-                interviewers=(interviewer,) if interviewer else defaults.interviewers,
-                attributes={k: v for k, v in row.items() if k not in KNOWN_COLUMNS and k and v},
-            )
-        )
-    if not items:
-        raise ImportFileError("lists no files", path=manifest)
+        items.append(_item(manifest, line, row, seen, vocabulary, defaults, language_check))
     return items
+
+
+def _checked(vocabulary: Vocabulary, kind: str, value: str, manifest: Path, line: int) -> str:
+    try:
+        return vocabulary.check(kind, value)
+    except QualcopeError as exc:
+        raise ImportFileError(str(exc), path=manifest, line=line) from exc
+
+
+def _item(
+    manifest: Path,
+    line: int,
+    row: dict[str, str],
+    seen: set[Path],
+    vocabulary: Vocabulary,
+    defaults: ImportItem,
+    language_check: LanguageCheck,
+) -> ImportItem:
+    """One manifest row as an import item (raises naming the line)."""
+    name = row["file"]
+    if not name:
+        raise ImportFileError("the 'file' value is empty", path=manifest, line=line)
+    path = manifest.parent / name
+    if not path.is_file():
+        raise ImportFileError(f"file {name!r} not found", path=manifest, line=line)
+    if path.resolve() in seen:
+        raise ImportFileError(f"file {name!r} is listed twice", path=manifest, line=line)
+    seen.add(path.resolve())
+    role = row.get("role") or defaults.role
+    if role:
+        role = _checked(vocabulary, "role", role, manifest, line)
+    case = row.get("case") or defaults.case
+    if case:
+        case = _checked(vocabulary, "case", case, manifest, line)
+    lang = row.get("lang") or defaults.lang
+    if lang:
+        try:
+            lang = language_check(lang)
+        except QualcopeError as exc:
+            raise ImportFileError(str(exc), path=manifest, line=line) from exc
+    encoding = row.get("encoding") or defaults.encoding
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise ImportFileError(
+                f"unknown encoding {encoding!r}", path=manifest, line=line
+            ) from exc
+    interviewers = _labels(row.get("interviewer", "")) or defaults.interviewers
+    speakers = _labels(row.get("speakers", "")) or defaults.speakers
+    return ImportItem(
+        path=path,
+        case=case,
+        role=role,
+        participant=row.get("participant") or defaults.participant,
+        lang=lang,
+        encoding=encoding,
+        interviewers=interviewers,
+        speakers=speakers,
+        attributes={k: v for k, v in row.items() if k not in KNOWN_COLUMNS and k and v},
+    )
+
+
+def _labels(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip())

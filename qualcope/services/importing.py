@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from qualcope.ingest import SUPPORTED_SUFFIXES, Transcript
 from qualcope.ingest.manifest import ImportItem, plan
 from qualcope.ingest.normalise import clean_line, describe_changes
 from qualcope.ingest.prepare import Prepared, prepare_all, problem_text
+from qualcope.ingest.vocabulary import Vocabulary
 from qualcope.services.documents import store_turns
 from qualcope.services.project import Project
 
@@ -79,6 +80,8 @@ class ImportReport:
     seconds: float
     ignored: tuple[str, ...] = ()
     stopped: bool = False
+    # Roles, cases and attribute names the import brought (kind -> values), if any landed.
+    new_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def _with(self, status: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -113,6 +116,19 @@ def known_roles(project: Project) -> list[str]:
     return roles
 
 
+def project_vocabulary(project: Project, *, allow_similar: bool = False) -> Vocabulary:
+    """The roles, cases and attribute names a project knows (see ``ingest.vocabulary``)."""
+    roles = known_roles(project)
+    with project.read() as session:
+        cases = sorted(session.scalars(select(Case.name)))
+        keys: set[str] = set()
+        for attributes in session.scalars(select(Document.attributes)):
+            keys.update(attributes or {})
+        for attributes in session.scalars(select(Participant.attributes)):
+            keys.update(attributes or {})
+    return Vocabulary.of(allow_similar, role=roles, case=cases, attribute=sorted(keys))
+
+
 # ----------------------------------------------------------------- importing
 def import_paths(
     project: Project,
@@ -125,18 +141,24 @@ def import_paths(
     encoding: str | None = None,
     interviewers: Sequence[str] = (),
     speakers: Sequence[str] = (),
+    allow_similar: bool = False,
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
 ) -> ImportReport:
-    """Import files and folders; each file is its own transaction (see the module docstring)."""
+    """Import files and folders; each file is its own transaction (see the module docstring).
+
+    New roles, cases and attribute names (from the flags or a manifest) are created; one that
+    is a near-duplicate of a known one is refused before anything is imported, unless
+    ``allow_similar`` (typos only; case and spacing variants are always refused).
+    """
     from qualcope.nlp.sentences import check_language
 
     began = time.perf_counter()
     if lang:
         lang = check_language(lang)
-    roles = known_roles(project)
-    if role:  # a role given as a flag may be new; match a known one's spelling
-        role = next((r for r in roles if r.casefold() == role.strip().casefold()), role.strip())
+    vocabulary = project_vocabulary(project, allow_similar=allow_similar)
+    role = vocabulary.check("role", role) if role and role.strip() else None
+    case = vocabulary.check("case", case) if case and case.strip() else None
     defaults = ImportItem(
         Path("."),
         case=case,
@@ -149,7 +171,7 @@ def import_paths(
     )
     items, ignored = plan(
         [Path(p) for p in paths],
-        known_roles=roles,
+        vocabulary=vocabulary,
         defaults=defaults,
         language_check=check_language,
     )
@@ -179,7 +201,23 @@ def import_paths(
         seconds=time.perf_counter() - began,
         ignored=tuple(ignored),
         stopped=stopped,
+        new_values=_landed(vocabulary, items, outcomes),
     )
+
+
+def _landed(
+    vocabulary: Vocabulary, items: Sequence[ImportItem], outcomes: Sequence[FileOutcome]
+) -> dict[str, tuple[str, ...]]:
+    """The new roles, cases and attribute names of the files that were imported."""
+    imported = {o.path for o in outcomes if o.status == "imported"}
+    used: dict[str, set[str]] = {"role": set(), "case": set(), "attribute": set()}
+    for item in items:
+        if str(item.path) in imported:
+            used["role"].add(item.role or "")
+            used["case"].add(item.case or "")
+            used["attribute"].update(item.attributes)
+    found = {kind: tuple(v for v in vocabulary.new[kind] if v in used[kind]) for kind in used}
+    return {kind: values for kind, values in found.items() if values}
 
 
 @contextmanager

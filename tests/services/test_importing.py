@@ -142,12 +142,14 @@ def test_a_failure_while_storing_leaves_no_trace(
 
 
 def test_flags_create_case_and_participant_with_role(project: Project, make_file: MakeFile) -> None:
+    with pytest.raises(QualcopeError, match="did you mean 'citizen co-producer'"):
+        import_paths(project, [make_file(GOOD, "x.txt")], role="Citizen co-producer")
     import_paths(
         project,
         [make_file(GOOD, "x.txt")],
         case="urban mobility planning",
         participant="MO-C7",
-        role="Citizen co-producer",
+        role="citizen co-producer",
         lang="en",
     )
     (ref,) = list_documents(project)
@@ -221,14 +223,32 @@ def _manifest_folder(tmp_path: Path, rows: list[str]) -> Path:
             ["file,case,role", "a.txt,c,public servant", "gone.txt,c,public servant"],
             "manifest.csv, line 3: file 'gone.txt' not found",
         ),
-        (["file,case,role", "a.txt,c,citizen"], "line 2: unknown role 'citizen'"),
+        (
+            ["file,case,role", "a.txt,c,public servnt"],
+            "line 2: role 'public servnt' is close to the known role 'public servant': did you",
+        ),
+        (
+            ["file,case,role", "a.txt,Case one,nurse", "b.txt,case  One,nurse"],
+            "line 3: case 'case  One' differs from the known case 'Case one' only by case",
+        ),
+        (["file,Age Group,age_group", "a.txt,1,2"], "line 1: attribute 'age_group' differs"),
         (["file,lang", "a.txt,xx-klingon"], "line 2: unknown language 'xx-klingon'"),
         (["file,encoding", "a.txt,ebcdic-martian"], "line 2: unknown encoding"),
         (["file", "a.txt", "a.txt"], "line 3: file 'a.txt' is listed twice"),
         (["name,case", "a.txt,c"], "manifest.csv, line 1: has no 'file' column"),
         (["file,case", "a.txt,c,extra"], "line 2: has 3 values for 2 columns"),
     ],
-    ids=["missing file", "role", "lang", "encoding", "twice", "no file column", "extra value"],
+    ids=[
+        "missing file",
+        "role typo",
+        "case spelling",
+        "column spelling",
+        "lang",
+        "encoding",
+        "twice",
+        "no file column",
+        "extra value",
+    ],
 )
 def test_bad_manifest_imports_nothing(
     project: Project, tmp_path: Path, rows: list[str], message: str
@@ -423,3 +443,40 @@ def test_a_worker_process_imports_exactly_what_this_process_imports(
 
     alone = imported("0")
     assert len(alone) > 1000 and imported("1") == alone
+
+
+def test_a_manifest_brings_its_own_roles_cases_and_columns(
+    project: Project, tmp_path: Path
+) -> None:
+    folder = _manifest_folder(
+        tmp_path,
+        [
+            "file,case,role,participant,CareerStage",
+            "a.txt,School 1,teacher,T1,early",
+            "b.txt,School 2,head teacher,H1,late",
+        ],
+    )
+    report = import_paths(project, [folder])
+    assert len(report.imported) == 2
+    assert report.new_values == {
+        "role": ("teacher", "head teacher"),
+        "case": ("School 1", "School 2"),
+        "attribute": ("CareerStage",),
+    }
+    refs = {ref.participant: ref for ref in list_documents(project)}
+    assert (refs["T1"].role, refs["T1"].case) == ("teacher", "School 1")
+    assert (refs["H1"].role, refs["H1"].case) == ("head teacher", "School 2")
+    # Known now: a second manifest with a near-duplicate is refused, an exact one is fine.
+    other = tmp_path / "more"
+    other.mkdir()
+    (other / "c.txt").write_text(GOOD + " More.", encoding="utf-8")
+    (other / "manifest.csv").write_text("file,role\nc.txt,Teacher\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="differs .* only by case.*did you mean 'teacher'"):
+        import_paths(project, [other])
+    with pytest.raises(ImportFileError, match="did you mean 'teacher'"):
+        import_paths(project, [other], allow_similar=True)  # case and spacing never pass
+    (other / "manifest.csv").write_text("file,role\nc.txt,teachers\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="is close to the known role 'teacher'"):
+        import_paths(project, [other])
+    report = import_paths(project, [other], allow_similar=True)
+    assert report.new_values == {"role": ("teachers",)}

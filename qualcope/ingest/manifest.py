@@ -58,6 +58,7 @@ class ImportItem:
     interviewers: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()  # other labels to take as speakers (--speaker)
     attributes: dict[str, str] = field(default_factory=dict)
+    name: str | None = None  # the document's name when not the file's (a spreadsheet's rows)
 
 
 def plan(

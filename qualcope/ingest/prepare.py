@@ -73,10 +73,7 @@ def prepare(item: ImportItem, known: Set[str] = frozenset()) -> Prepared:
 
 def prepare_chunk(items: list[ImportItem], known: Set[str] = frozenset()) -> list[Prepared]:
     """``prepare`` for a few files at once: their texts share one ``nlp.pipe`` per language."""
-    from qualcope.nlp.sentences import sentence_bounds_of_documents
-
-    results: list[Prepared] = []
-    waiting: dict[str, list[tuple[int, Transcript]]] = {}  # language -> files needing sentences
+    read: list[tuple[ImportItem, Transcript | Prepared]] = []
     for item in items:
         try:
             transcript = read_transcript(
@@ -86,7 +83,26 @@ def prepare_chunk(items: list[ImportItem], known: Set[str] = frozenset()) -> lis
                 speakers=item.speakers,
             )
         except QualcopeError as exc:
-            results.append(Prepared(item, problem=problem_text(exc, item.path), line=exc.line))
+            failed = Prepared(item, problem=problem_text(exc, item.path), line=exc.line)
+            read.append((item, failed))
+            continue
+        read.append((item, transcript))
+    return prepare_transcripts(read, known)
+
+
+def prepare_transcripts(
+    read: list[tuple[ImportItem, Transcript | Prepared]], known: Set[str] = frozenset()
+) -> list[Prepared]:
+    """Transcripts already read (or the problem of each that failed) made ready to store:
+    words, hash, language, and sentences (one ``nlp.pipe`` per language; skipped when the
+    text is already ``known``)."""
+    from qualcope.nlp.sentences import sentence_bounds_of_documents
+
+    results: list[Prepared] = []
+    waiting: dict[str, list[tuple[int, Transcript]]] = {}  # language -> files needing sentences
+    for item, transcript in read:
+        if isinstance(transcript, Prepared):
+            results.append(transcript)
             continue
         transcript.words  # noqa: B018 - counted here, not in the storing process
         digest = content_hash(transcript.text)

@@ -3,11 +3,11 @@
 A manifest (or a flag) may bring new roles, cases and attribute columns: they are created and
 listed in the import's summary. A value that differs from a known one only by case, spacing
 or punctuation ("Public Servant", "public  servant", "career_stage" for "CareerStage"), or by
-a typo of at most two letters ("public servnt"), is refused with "did you mean", because it
-would silently split one group of a report into two. Values that differ only in their
-numbers or in one short word ("School 1", "School 2"; "Group A", "Group B") are different
-on purpose; short values (under ``MIN_TYPO_LENGTH`` characters) are compared for case and
-spacing only.
+a typo (one letter, two in values of ten letters or more: "public servnt"), is refused
+with "did you mean", because it would silently split one group of a report into two.
+Values that differ only in their numbers or in one short word ("School 1", "School 2";
+"Group A", "Group B") are different on purpose; short values (under ``MIN_TYPO_LENGTH``
+characters) are compared for case and spacing only.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from qualcope.errors import QualcopeError
 
 KINDS = ("role", "case", "attribute")
 MIN_TYPO_LENGTH = 5
+LONG_VALUE = 10  # from this length two letters may be off, below it one
 MAX_TYPO = 2
 _LOOSE = re.compile(r"[\s_\-.]+")
 _DIGITS = re.compile(r"\d+")
@@ -99,4 +100,6 @@ class Vocabulary:
             differing = [(a, b) for a, b in zip(words, others, strict=True) if a != b]
             if len(differing) == 1 and max(map(len, differing[0])) <= 2:
                 return False  # a lettered series: Group A, Group B
-        return distance(value.casefold(), other.casefold()) <= MAX_TYPO
+        # One letter off in a short word, two in a longer one: "North" is not "South".
+        allowed = 1 if min(len(value), len(other)) < LONG_VALUE else MAX_TYPO
+        return distance(value.casefold(), other.casefold()) <= allowed

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +107,11 @@ class ImportReport:
         return not self.failed and not self.stopped
 
 
+def source_of(item: ImportItem) -> str:
+    """Where a document comes from, for messages: its file, and its name in a spreadsheet."""
+    return f"{item.path} [{item.name}]" if item.name else str(item.path)
+
+
 def known_roles(project: Project) -> list[str]:
     """The default roles and every role participants of the project already have."""
     with project.read() as session:
@@ -179,40 +184,58 @@ def import_paths(
         known_types = " ".join(SUPPORTED_SUFFIXES)
         where = ", ".join(str(p) for p in paths)
         raise ImportFileError(f"{where}: no transcripts to import (qualcope reads {known_types})")
-    outcomes: list[FileOutcome] = []
-    words = 0
-    stopped = False
-    on_progress(ProgressUpdate(0, len(items), "reading", 0))
-    with _batch(project) as batch:
-        known, names = _known_documents(batch)
-        for done, ready in enumerate(prepare_all(items, set(known)), start=1):
-            if should_stop():
-                stopped = True
-                outcomes.extend(FileOutcome(str(i.path), "stopped") for i in items[done - 1 :])
-                break
-            outcome = store_prepared(batch, ready, known, names)
-            outcomes.append(outcome)
-            if outcome.status == "imported":
-                words += outcome.words
-            message = f"{ready.item.path.name}: {outcome.status}"
-            on_progress(ProgressUpdate(done, len(items), message, words))
+    outcomes, stopped = store_batch(
+        project,
+        items,
+        lambda known: prepare_all(items, known),
+        on_progress=on_progress,
+        should_stop=should_stop,
+    )
     return ImportReport(
         outcomes=tuple(outcomes),
         seconds=time.perf_counter() - began,
         ignored=tuple(ignored),
         stopped=stopped,
-        new_values=_landed(vocabulary, items, outcomes),
+        new_values=landed(vocabulary, items, outcomes),
     )
 
 
-def _landed(
+def store_batch(
+    project: Project,
+    items: Sequence[ImportItem],
+    prepared: Callable[[set[str]], Iterable[Prepared]],
+    *,
+    on_progress: ProgressCallback = no_progress,
+    should_stop: StopCallback = never_stop,
+) -> tuple[list[FileOutcome], bool]:
+    """Store what ``prepared(known hashes)`` yields, one transaction per document, in order;
+    (outcomes, whether it stopped early)."""
+    outcomes: list[FileOutcome] = []
+    words = 0
+    on_progress(ProgressUpdate(0, len(items), "reading", 0))
+    with _batch(project) as batch:
+        known, names = _known_documents(batch)
+        for done, ready in enumerate(prepared(set(known)), start=1):
+            if should_stop():
+                outcomes.extend(FileOutcome(source_of(i), "stopped") for i in items[done - 1 :])
+                return outcomes, True
+            outcome = store_prepared(batch, ready, known, names)
+            outcomes.append(outcome)
+            if outcome.status == "imported":
+                words += outcome.words
+            message = f"{ready.item.name or ready.item.path.name}: {outcome.status}"
+            on_progress(ProgressUpdate(done, len(items), message, words))
+    return outcomes, False
+
+
+def landed(
     vocabulary: Vocabulary, items: Sequence[ImportItem], outcomes: Sequence[FileOutcome]
 ) -> dict[str, tuple[str, ...]]:
     """The new roles, cases and attribute names of the files that were imported."""
     imported = {o.path for o in outcomes if o.status == "imported"}
     used: dict[str, set[str]] = {"role": set(), "case": set(), "attribute": set()}
     for item in items:
-        if str(item.path) in imported:
+        if source_of(item) in imported:
             used["role"].add(item.role or "")
             used["case"].add(item.case or "")
             used["attribute"].update(item.attributes)
@@ -260,7 +283,7 @@ def store_prepared(
     """
     item, transcript = ready.item, ready.transcript
     if ready.problem is not None or transcript is None:
-        return FileOutcome(str(item.path), "failed", ready.problem or "", line=ready.line)
+        return FileOutcome(source_of(item), "failed", ready.problem or "", line=ready.line)
     if ready.digest in known:
         return _skipped(item, known[ready.digest])
     try:
@@ -271,13 +294,13 @@ def store_prepared(
             existing = _existing(session, ready.digest)
         if existing is not None:
             return _skipped(item, existing)
-        return FileOutcome(str(item.path), "failed", problem_text(exc, item.path), line=exc.line)
+        return FileOutcome(source_of(item), "failed", problem_text(exc, item.path), line=exc.line)
     except QualcopeError as exc:
-        return FileOutcome(str(item.path), "failed", problem_text(exc, item.path), line=exc.line)
+        return FileOutcome(source_of(item), "failed", problem_text(exc, item.path), line=exc.line)
     names.add(name)
     known[ready.digest] = (document_id, name)
     return FileOutcome(
-        path=str(item.path),
+        path=source_of(item),
         status="imported",
         document_id=document_id,
         name=name,
@@ -317,7 +340,7 @@ def _existing(session: Session, digest: str) -> tuple[int, str] | None:
 
 def _skipped(item: ImportItem, existing: tuple[int, str]) -> FileOutcome:
     return FileOutcome(
-        str(item.path),
+        source_of(item),
         "skipped",
         f"already in the project as document {existing[0]} ({existing[1]}); not imported again",
         document_id=existing[0],
@@ -331,10 +354,10 @@ def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str
     case_id = _case_id(session, item.case) if item.case else None
     participant_id = None
     if item.participant or item.role:
-        label = item.participant or item.path.stem
+        label = item.participant or item.name or item.path.stem
         participant_id, participant_case = _participant(session, label, item, case_id)
         case_id = case_id or participant_case
-    name = _unique_name(names, display_name(item.path.name))
+    name = _unique_name(names, display_name(item.name or item.path.name))
     values: dict[str, Any] = {
         "guid": new_guid(),
         "name": name,

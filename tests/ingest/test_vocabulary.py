@@ -54,3 +54,10 @@ def test_allow_similar_passes_typos_but_never_case_or_spacing() -> None:
 def test_distance_stops_early() -> None:
     assert distance("kitten", "sitting") == 3  # over the limit of 2: reported as limit + 1
     assert distance("servant", "servnt") == 1 and distance("a", "abcdef") == 3
+
+
+def test_short_words_two_letters_apart_are_different_words() -> None:
+    vocabulary = Vocabulary.of(case=["North"])
+    assert vocabulary.check("case", "South") == "South"
+    with pytest.raises(QualcopeError, match="did you mean 'North'"):
+        vocabulary.check("case", "Norths")  # one letter off

@@ -101,12 +101,31 @@ def is_interviewer(label: str | None, interviewers: Iterable[str] = ()) -> bool:
         return True
     if is_joint(label):
         return False
-    return first_word(key) in INTERVIEWER_KEYS
+    return role_word(label) in INTERVIEWER_KEYS
 
 
-def known_role(key: str) -> bool:
-    word = first_word(key)
-    return word in INTERVIEWER_KEYS or word in RESPONDENT_KEYS or word in GROUP_WORDS
+def role_word(label: str) -> str:
+    """The role word a label is made of ('interviewer' for 'Interviewer 2', 'i' for 'I'), or
+    ''. A role word starts the label and is followed only by numbers, a name or a qualifier:
+    'I don't know what' and 'Interviewer asked me' are prose, not roles."""
+    base = label_key(base_of(label))
+    word = first_word(base)
+    if word not in INTERVIEWER_KEYS and word not in RESPONDENT_KEYS and word not in GROUP_WORDS:
+        return ""
+    rest = base_of(label)[len(word) :].split()
+    if len(word) == 1:  # I, R, Q, A, P: alone or numbered ("P1", "R 2")
+        return word if all(part.strip("#").isdigit() for part in rest) else ""
+    if len(rest) > 2:
+        return ""
+    if all(part.strip("#").isdigit() or part[:1].isupper() for part in rest):
+        return word
+    return ""
+
+
+def known_role(label: str) -> bool:
+    """Whether a label is a role word (interviewer, respondent, a group) with at most a
+    number, a name or a qualifier after it."""
+    return bool(role_word(label)) if label.strip() else False
 
 
 def plausible(label: str) -> bool:
@@ -172,9 +191,9 @@ def accepted_labels(candidates: Sequence[Candidate], given: Iterable[str] = ()) 
             or label_key(base_of(candidate.label)) in given_keys
         ):
             sure.add(key)
-        elif candidate.style != "caps" and known_role(key):
+        elif candidate.style != "caps" and known_role(candidate.label):
             sure.add(key)
-        elif candidate.style == "caps" and first_word(key) in INTERVIEWER_KEYS | RESPONDENT_KEYS:
+        elif candidate.style == "caps" and role_word(candidate.label) not in ("", *GROUP_WORDS):
             sure.add(key)
     for key, count in uses.items():
         if count >= 2 and key not in NOT_SPEAKERS and key not in CAPS_NOT_SPEAKERS:

@@ -180,7 +180,7 @@ def speaker_table_hints(rows: Sequence[Sequence[Cell]]) -> list[list[LabelHint]]
         if not labels or not all(plausible(label) for label in labels):
             return hints
         repeated = max(Counter(label_key(label) for label in labels).values()) >= 2
-        roles = all(known_role(label_key(label)) for label in labels)
+        roles = all(known_role(label) for label in labels)
         timed = all(
             any(_TIMESTAMP_CELL.fullmatch(cell.text) for cell in row) for row in data if row
         )

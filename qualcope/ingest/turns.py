@@ -79,6 +79,7 @@ _FOOTER = re.compile(
 )
 FOOTER_WINDOW = 1_000  # a footer starts within this many characters of the end
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n(?![ \t]*\n).*\S)*", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # Label groups -> (label, style) or None, shared by all texts; emptied past MAX_JUDGED.
 _JUDGED: dict[tuple[str | None, ...], tuple[str, str] | None] = {}
 MAX_JUDGED = 10_000
@@ -288,12 +289,27 @@ def _choose(found: list[_Found], accepted: set[str]) -> tuple[list[_Found], list
 
 
 def _assemble(text: str, labels: list[_Found], interviewers: Sequence[str]) -> TurnLayout:
+    """Turns from the accepted labels, and the preamble and footer around them.
+
+    When only the interviewer is ever labelled (``Q:`` with unlabelled answers, a
+    think-aloud with ``MODERATOR:`` interjections), the unlabelled voice is the respondent:
+    an interviewer's turn ends with its paragraph and the unlabelled paragraphs after it are
+    turns without a label, the respondent's; there is no preamble then, since the
+    respondent may speak first. A paragraph is a line when the text has (almost) no blank
+    lines, as Word documents without empty paragraphs.
+    """
+    marks = {label: is_interviewer(label, interviewers) for label in {item[2] for item in labels}}
+    only_interviewer = all(marks.values())
+    line_mode = only_interviewer and len(_BLANK_LINE.findall(text)) * 2 < len(labels)
     turns: list[SegmentSpec] = []
-    preambles = [
-        SegmentSpec("preamble", m.start(), m.end())
-        for m in _PARAGRAPH.finditer(text, 0, labels[0][0])
-    ]
-    marks: dict[str, bool] = {}
+    preambles: list[SegmentSpec] = []
+    if only_interviewer:
+        turns.extend(_unlabelled(text, 0, labels[0][0], 0))
+    else:
+        preambles = [
+            SegmentSpec("preamble", m.start(), m.end())
+            for m in _PARAGRAPH.finditer(text, 0, labels[0][0])
+        ]
     ends = [item[0] for item in labels[1:]]
     ends.append(len(text))
     footer_at = len(text)
@@ -303,24 +319,28 @@ def _assemble(text: str, labels: list[_Found], interviewers: Sequence[str]) -> T
         footer_at = footer.start()
         ends[-1] = footer_at
     for (_line, content, label, _style, stamp), end in zip(labels, ends, strict=True):
+        rest = end
+        if only_interviewer:  # the turn is its paragraph; what follows is unlabelled
+            after = text.find("\n", content) if line_mode else _paragraph_end(text, content)
+            if 0 <= after < end:
+                end = after
         body = text[content:end]
         stripped = body.strip()
-        if not stripped:
-            continue
-        start = content + len(body) - len(body.lstrip())
-        if label not in marks:
-            marks[label] = is_interviewer(label, interviewers)
-        turns.append(
-            SegmentSpec(
-                "turn",
-                start,
-                start + len(stripped),
-                label,
-                marks[label],
-                len(turns),
-                {"start": seconds(stamp)} if stamp else None,
+        if stripped:
+            start = content + len(body) - len(body.lstrip())
+            turns.append(
+                SegmentSpec(
+                    "turn",
+                    start,
+                    start + len(stripped),
+                    label,
+                    marks[label],
+                    len(turns),
+                    {"start": seconds(stamp)} if stamp else None,
+                )
             )
-        )
+        if end < rest:
+            turns.extend(_unlabelled(text, end, rest, len(turns)))
     if footer_at < len(text):
         preambles.extend(
             SegmentSpec("preamble", m.start(), m.end())
@@ -329,10 +349,27 @@ def _assemble(text: str, labels: list[_Found], interviewers: Sequence[str]) -> T
     return TurnLayout(turns, preambles)
 
 
+def _paragraph_end(text: str, position: int) -> int:
+    """Where the paragraph holding ``position`` ends (its blank line), or -1 at the text's end."""
+    blank = _BLANK_LINE.search(text, position)
+    return blank.start() if blank is not None else -1
+
+
+def _unlabelled(text: str, start: int, end: int, index: int) -> list[SegmentSpec]:
+    """Turns without a label, one per paragraph of text[start:end] (the respondent's)."""
+    return [
+        SegmentSpec("turn", m.start(), m.end(), turn_index=index + number)
+        for number, m in enumerate(_PARAGRAPH.finditer(text, start, end))
+    ]
+
+
 def _notes(text: str, rejected: list[_Found], layout: TurnLayout) -> list[LabelNote]:
     notes = []
     spans = sorted(
-        [(t.start, t.end, f"{t.speaker}'s turn") for t in layout.turns]
+        [
+            (t.start, t.end, f"{t.speaker}'s turn" if t.speaker else "a turn without a label")
+            for t in layout.turns
+        ]
         + [(p.start, p.end, "the preamble") for p in layout.preambles]
     )
     seen: set[int] = set()

@@ -240,21 +240,52 @@ def test_qualcoder_bracket_tags() -> None:
 
 def test_a_label_line_not_taken_is_reported_with_its_line_and_turn() -> None:
     text = (
-        "Interviewer: How did it go?\n"
-        "Maria jansen: It went well, I think.\n"  # not capitalised like a name: not taken
+        "Interviewer: How did it go?\n\n"
+        "Respondent: Fine.\n"
+        "Maria jansen: It went well, I think.\n\n"  # not capitalised like a name: not taken
         "Interviewer: Good."
     )
     layout = find_turns(text)
-    assert [t.speaker for t in layout.turns] == ["Interviewer", "Interviewer"]
+    assert [t.speaker for t in layout.turns] == ["Interviewer", "Respondent", "Interviewer"]
     assert [(n.line, n.label, n.kept_in) for n in layout.notes] == [
-        (2, "Maria jansen", "Interviewer's turn")
+        (4, "Maria jansen", "Respondent's turn")
     ]
-    assert "line 2: 'Maria jansen' looks like a speaker label" in str(layout.notes[0])
+    assert "line 4: 'Maria jansen' looks like a speaker label" in str(layout.notes[0])
+
+
+def test_when_only_the_interviewer_is_labelled_the_unlabelled_voice_is_the_respondent() -> None:
+    text = (
+        "Q: How did it go?\nIt went well, I think.\nWe met twice.\n"
+        "Q: And then?\nmaria jansen: nothing happened.\nQ: Thanks."
+    )
+    layout = find_turns(text)
+    assert spoken(text, layout.turns) == [
+        ("Q", True, "How did it go?"),
+        (None, False, "It went well, I think.\nWe met twice."),
+        ("Q", True, "And then?"),
+        (None, False, "maria jansen: nothing happened."),
+        ("Q", True, "Thanks."),
+    ]
+    assert layout.preambles == []
+
+
+def test_only_interviewer_labels_with_blank_lines_keep_whole_paragraphs() -> None:
+    text = (
+        "Title line\n\nINTERVIEWER: A long question\nwrapped over two lines?\n\n"
+        "The answer, also\nwrapped.\n\nINTERVIEWER: Next?\n\nNo."
+    )
+    assert spoken(text, find_turns(text).turns) == [
+        (None, False, "Title line"),
+        ("INTERVIEWER", True, "A long question\nwrapped over two lines?"),
+        (None, False, "The answer, also\nwrapped."),
+        ("INTERVIEWER", True, "Next?"),
+        (None, False, "No."),
+    ]
 
 
 def test_a_given_speaker_is_taken_even_when_it_does_not_look_like_a_name() -> None:
     text = "Interviewer: How did it go?\nmaria jansen: Well.\nInterviewer: Good."
-    assert [t.speaker for t in find_turns(text).turns] == ["Interviewer", "Interviewer"]
+    assert [t.speaker for t in find_turns(text).turns] == ["Interviewer", None, "Interviewer"]
     layout = find_turns(text, speakers=["Maria Jansen"])
     assert spoken(text, layout.turns)[1] == ("maria jansen", False, "Well.")
     assert layout.notes == []

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "qualcope.cli.project_cmds",
     "qualcope.cli.codebook_cmds",
     "qualcope.cli.ingest_cmds",
+    "qualcope.cli.document_cmds",
     "qualcope.cli.coding_cmds",
     "qualcope.cli.suggest_cmds",
     "qualcope.cli.report_cmds",

@@ -217,90 +217,6 @@ def _where(outcome: FileOutcome) -> str:
     return f"{outcome.path}{line}: {outcome.message}"
 
 
-DOCUMENT_COLUMNS = (
-    "id",
-    "name",
-    "case",
-    "role",
-    "participant",
-    "language",
-    "words",
-    "respondent_turns",
-    "interviewer_turns",
-    "coded_turns",
-    "progress",
-    "finished",
-)
-
-
-@click.command(
-    epilog="""\b
-Examples:
-  qualcope documents
-  qualcope documents --format csv > documents.csv
-  qualcope documents --case "social elderly care" --format json
-"""
-)
-@format_option
-@click.option("--case", metavar="NAME", help="Only documents of this case.")
-@click.option("--role", metavar="ROLE", help="Only documents of participants with this role.")
-@common_options
-@click.pass_context
-def documents(ctx: click.Context, fmt: str, case: str | None, role: str | None) -> None:
-    """List documents: case, role, participant, language, words, turns and coding progress."""
-    from qualcope.services.documents import list_documents
-
-    with open_project(ctx) as project:
-        refs = list_documents(project, case=case, role=role)
-    if not refs:
-        err_console_print("no documents yet; add some with `qualcope import PATH`")
-        return
-    rows = [
-        {
-            "id": ref.id,
-            "name": ref.name,
-            "case": ref.case,
-            "role": ref.role,
-            "participant": ref.participant,
-            "language": ref.language,
-            "words": ref.words,
-            "respondent_turns": ref.respondent_turns,
-            "interviewer_turns": ref.interviewer_turns,
-            "coded_turns": ref.coded_turns,
-            "progress": round(ref.progress, 3),
-            "finished": ref.finished,
-        }
-        for ref in refs
-    ]
-    if fmt != "table":
-        emit_rows(rows, DOCUMENT_COLUMNS, fmt)
-        return
-    # A terminal is narrow: short headers, progress as a percentage.
-    short = [
-        {
-            **{k: row[k] for k in ("id", "name", "case", "role", "participant", "words")},
-            "lang": row["language"],
-            "turns": row["respondent_turns"],
-            "int.": row["interviewer_turns"],
-            "coded": f"{row['progress']:.0%}" + (" done" if row["finished"] else ""),
-        }
-        for row in rows
-    ]
-    columns = (
-        "id",
-        "name",
-        "case",
-        "role",
-        "participant",
-        "lang",
-        "words",
-        "turns",
-        "int.",
-        "coded",
-    )
-    emit_rows(short, columns, fmt, title=f"{len(rows)} documents")
-
-
 @click.command(
     epilog="""\b
 Examples:
@@ -421,6 +337,5 @@ def segments(ctx: click.Context, document: str, kind: str | None, positions: str
 
 def register(group: click.Group) -> None:
     group.add_command(import_)
-    group.add_command(documents)
     group.add_command(show)
     group.add_command(segments)

@@ -177,13 +177,16 @@ def accepted_labels(candidates: Sequence[Candidate], given: Iterable[str] = ()) 
     """The keys of the candidate labels that are speakers (see the module docstring).
 
     ``given`` are labels the user named (``--speaker``, ``--interviewer``): always speakers.
+    A transcript repeats few labels many times: the work is done once per distinct candidate.
     """
     given_keys = {label_key(name) for name in given}
+    distinct = Counter(candidates)
+    keys = {candidate: label_key(candidate.label) for candidate in distinct}
     uses: Counter[str] = Counter()
     sure: set[str] = set()
-    for candidate in candidates:
-        key = label_key(candidate.label)
-        uses[key] += 1
+    for candidate, count in distinct.items():
+        key = keys[candidate]
+        uses[key] += count
         if (
             candidate.style in ("hint", "given")
             or candidate.stamped
@@ -201,8 +204,8 @@ def accepted_labels(candidates: Sequence[Candidate], given: Iterable[str] = ()) 
     if not sure:
         return set()
     accepted = set(sure)
-    for candidate in candidates:
-        key = label_key(candidate.label)
+    for candidate in distinct:
+        key = keys[candidate]
         if key in accepted or candidate.style in ("caps", "bare"):
             continue
         if key in NOT_SPEAKERS or first_word(key) in NOT_SPEAKERS:

@@ -17,6 +17,7 @@ one turn each.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -200,12 +201,15 @@ def find_turns(
         stamp = str(hint.timestamp) if hint.timestamp is not None else None
         found.append((hint.start, hint.content, hint.label, "hint", stamp))
     given = [*interviewers, *speakers]
-    candidates = [Candidate(f[2], f[3], f[4] is not None) for f in found]
+    # Distinct candidates, each at most twice: recurrence (two uses) is all that counts.
+    distinct = Counter((f[2], f[3], f[4] is not None) for f in found)
+    candidates = [Candidate(*k) for k, n in distinct.items() for _ in range(min(n, 2))]
     accepted = accepted_labels(candidates, given) | {label_key(name) for name in given}
     if not accepted:
         return TurnLayout(paragraph_turns(text))
     if any(f[3] in ("line", "caps") for f in found) or given:
-        known = {f[2] for f in found if label_key(f[2]) in accepted} | set(given)
+        known = {label for label in {f[2] for f in found} if label_key(label) in accepted}
+        known |= set(given)
         found.extend(_known_name_lines(text, known))
     labels, rejected = _choose(found, accepted)
     if not labels:
@@ -268,8 +272,9 @@ def _choose(found: list[_Found], accepted: set[str]) -> tuple[list[_Found], list
     by_start: dict[int, _Found] = {}
     rejected: list[_Found] = []
     rank = {"hint": 0, "bare": 1}
+    taken = {label: label_key(label) in accepted for label in {item[2] for item in found}}
     for item in found:
-        if label_key(item[2]) not in accepted:
+        if not taken[item[2]]:
             if looks_like_a_label(item[2]) and item[3] not in ("caps", "hint"):
                 rejected.append(item)
             continue

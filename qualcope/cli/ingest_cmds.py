@@ -1,4 +1,4 @@
-"""Transcript commands: import, documents, show, segments; and the shared rich progress bar."""
+"""Transcript commands: import, show, segments; and the shared rich progress bar."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from qualcope.cli.common import (
     open_project,
 )
 from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
+from qualcope.errors import ImportFileError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -89,11 +90,14 @@ Examples:
   qualcope import anna.docx --participant MO-C1 --role "citizen co-producer" --lang en
   qualcope import old_notes.txt --encoding cp1252
   qualcope import focus.vtt --interviewer Ana          Ana's turns are the interviewer's
+  qualcope import otter.txt --speaker "Peter Smit"     a label Otter left without a time
+  qualcope import turns.xlsx --document-column interview --speaker-column speaker \\
+      --text-column text --interviewer-column speaker_type --case-column site
 """,
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", metavar="NAME", help="Case of every file (created when new).")
-@click.option("--role", metavar="ROLE", help="Actor role of the participant(s).")
+@click.option("--role", metavar="ROLE", help="Actor role of the participant(s) (new ones too).")
 @click.option("--participant", metavar="ID", help="Participant label (created when new).")
 @click.option("--lang", metavar="CODE", help="Language (en, nl, ...); guessed when not given.")
 @click.option("--encoding", metavar="ENC", help="Encoding of text files (e.g. cp1252).")
@@ -111,6 +115,30 @@ Examples:
     multiple=True,
     help="A speaker label to take wherever it starts a line, even alone on its line.",
 )
+@click.option(
+    "--allow-similar",
+    is_flag=True,
+    help="Accept a new role, case or column that is one typo away from a known one.",
+)
+@click.option(
+    "--document-column",
+    metavar="COLUMN",
+    help="Spreadsheet of turns (.csv/.xlsx): the column naming each row's interview.",
+)
+@click.option("--speaker-column", metavar="COLUMN", help="Spreadsheet: the speaker column.")
+@click.option("--text-column", metavar="COLUMN", help="Spreadsheet: the column of what was said.")
+@click.option("--time-column", metavar="COLUMN", help="Spreadsheet: a timestamp column.")
+@click.option(
+    "--interviewer-column",
+    metavar="COLUMN",
+    help="Spreadsheet: a column saying which rows are the interviewer's (interviewer/yes/...).",
+)
+@click.option("--case-column", metavar="COLUMN", help="Spreadsheet: each interview's case.")
+@click.option("--role-column", metavar="COLUMN", help="Spreadsheet: each interview's role.")
+@click.option(
+    "--participant-column", metavar="COLUMN", help="Spreadsheet: each interview's participant."
+)
+@click.option("--sheet", metavar="NAME", help="Spreadsheet: the worksheet (default the first).")
 @common_options
 @click.pass_context
 def import_(
@@ -123,16 +151,45 @@ def import_(
     encoding: str | None,
     interviewers: tuple[str, ...],
     speakers: tuple[str, ...],
+    allow_similar: bool,
+    **table: str | None,
 ) -> None:
-    """Import transcripts (.txt .md .docx .odt .vtt .srt .rtf): files, or folders.
+    """Import transcripts (.txt .md .docx .odt .vtt .srt .rtf): files, or folders; or a
+    spreadsheet of turns (.csv .xlsx) with --document-column, --speaker-column and
+    --text-column, one document per interview.
 
-    A folder with a manifest.csv (file, case, role, participant, lang and any extra
-    columns, kept as attributes) imports what it lists; otherwise the options apply to
-    every file. Each file is its own transaction: good files land, bad ones are listed,
-    and the exit code is non-zero when any failed. Files already imported are skipped.
+    A folder with a manifest.csv (file, case, role, participant, lang, interviewer,
+    speakers and any extra columns, kept as attributes) imports what it lists; otherwise
+    the options apply to every file. New roles, cases and columns are created and listed;
+    one that only differs from a known one by case, spacing or a typo is refused. Each
+    file is its own transaction: good files land, bad ones are listed, and the exit code is
+    non-zero when any failed. Files already imported are skipped. Every file's speakers,
+    preamble and changes to its text are printed, and lines that look like speaker labels
+    but were not taken are warned about.
     """
     from qualcope.services.importing import import_paths
 
+    if any(table.values()):
+        _import_table(
+            ctx,
+            paths,
+            table,
+            case,
+            role,
+            participant,
+            lang,
+            encoding,
+            interviewers,
+            allow_similar,
+        )
+        return
+    tables = [p for p in paths if p.suffix.lower() in (".csv", ".xlsx", ".xlsm")]
+    if tables:
+        raise ImportFileError(
+            "is a spreadsheet: to import it as transcripts, one row per turn, give "
+            "--document-column, --speaker-column and --text-column",
+            path=tables[0],
+        )
     with open_project(ctx) as project, progress_bar("importing") as on_progress:
         report = import_paths(
             project,
@@ -144,6 +201,57 @@ def import_(
             encoding=encoding,
             interviewers=interviewers,
             speakers=speakers,
+            allow_similar=allow_similar,
+            on_progress=on_progress,
+        )
+    _summarise(ctx, report)
+
+
+def _import_table(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    table: dict[str, str | None],
+    case: str | None,
+    role: str | None,
+    participant: str | None,
+    lang: str | None,
+    encoding: str | None,
+    interviewers: tuple[str, ...],
+    allow_similar: bool,
+) -> None:
+    """``qualcope import turns.csv --document-column ...``: one spreadsheet of turns."""
+    from qualcope.ingest.turn_table import TurnColumns
+    from qualcope.services.table_import import import_turn_table
+
+    needed = ("document_column", "speaker_column", "text_column")
+    missing = ["--" + name.replace("_", "-") for name in needed if not table.get(name)]
+    if missing:
+        raise ImportFileError(f"a spreadsheet of turns also needs {', '.join(missing)}")
+    if len(paths) != 1:
+        raise ImportFileError("give one spreadsheet of turns at a time")
+    columns = TurnColumns(
+        document=str(table["document_column"]),
+        speaker=str(table["speaker_column"]),
+        text=str(table["text_column"]),
+        time=table.get("time_column"),
+        interviewer=table.get("interviewer_column"),
+        case=table.get("case_column"),
+        role=table.get("role_column"),
+        participant=table.get("participant_column"),
+    )
+    with open_project(ctx) as project, progress_bar("importing") as on_progress:
+        report = import_turn_table(
+            project,
+            paths[0],
+            columns,
+            case=case,
+            role=role,
+            participant=participant,
+            lang=lang,
+            encoding=encoding,
+            sheet=table.get("sheet"),
+            interviewers=interviewers,
+            allow_similar=allow_similar,
             on_progress=on_progress,
         )
     _summarise(ctx, report)
@@ -160,6 +268,9 @@ def _summarise(ctx: click.Context, report: ImportReport) -> None:
             _imported(outcome)
         elif outcome.status == "skipped":
             err_console_print(f"skipped {outcome.path}: {outcome.message}")
+    for kind, values in report.new_values.items():
+        plural = {"role": "roles", "case": "cases", "attribute": "attributes"}[kind]
+        err_console_print(f"new {plural}: {', '.join(values)}")
     for ignored in report.ignored:
         err_console_print(f"ignored {ignored}")
     for outcome in report.failed:

@@ -58,6 +58,8 @@ def import_turn_table(
     if lang:
         lang = check_language(lang)
     vocabulary = project_vocabulary(project, allow_similar=allow_similar)
+    role = vocabulary.check("role", role) if role and role.strip() else None  # the flags
+    case = vocabulary.check("case", case) if case and case.strip() else None
     documents = read_turn_table(path, columns, encoding=encoding, sheet=sheet)
     if not documents:
         raise ImportFileError("has no rows with a document", path=path)
@@ -91,7 +93,8 @@ def _item(
     lang: str | None,
     interviewers: Sequence[str],
 ) -> ImportItem:
-    """The import item of one document; a near-duplicate case or role names its first row."""
+    """The import item of one document; a near-duplicate case or role from a column names
+    the document's first row."""
     try:
         chosen_case = document.case or case
         chosen_role = document.role or role

@@ -189,3 +189,74 @@ def test_progress_bar_draws_nothing_when_not_a_terminal() -> None:
     with progress_bar("importing", console=Console(file=buffer, force_terminal=False)) as update:
         update(ProgressUpdate(1, 1, "a", 10))
     assert buffer.getvalue() == ""
+
+
+def test_import_prints_speakers_preamble_changes_and_labels_not_taken(
+    db: Path, tmp_path: Path
+) -> None:
+    otter = tmp_path / "otter.txt"
+    otter.write_bytes(
+        b"\r\nInterview Maria - Otter.ai\r\nSPEAKERS\r\nMaria Jansen, Interviewer\r\n\r\n"
+        b"Interviewer  0:04\r\nSo how did it start?\r\n\r\n"
+        b"Maria Jansen  0:15\r\nWith a letter.\r\n\r\n"
+        b"Peter Smit\r\nI disagree.\r\n\r\n"
+        b"Transcribed by https://otter.ai\r\n"
+    )
+    result = invoke(db, "import", str(otter), "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "speakers: Interviewer (interviewer, 1 turn), Maria Jansen (1 turn)" in result.stdout
+    assert "preamble (no speaker, not counted): 2 blocks" in result.stdout
+    assert "changed in the text: CRLF -> LF in 15 places" in result.stdout
+    assert (
+        f"warning: {otter}, line 12: 'Peter Smit' looks like a speaker label but was not taken"
+        in result.stderr
+    )
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "otter.txt").write_bytes(otter.read_bytes().replace(b"0:04", b"0:05"))
+    fixed = invoke(db, "import", str(again), "--speaker", "Peter Smit")
+    assert "Peter Smit (1 turn)" in fixed.stdout and "warning" not in fixed.stderr
+
+
+def test_a_batch_where_every_file_fails_still_ends_with_its_summary(
+    db: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scan.txt").write_bytes(b"%PDF-1.4 nothing")
+    (folder / "README.txt").write_text("How this folder was made.", encoding="utf-8")
+    result = invoke(db, "import", str(folder))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-2] == "0 imported (0 words, 0 words/s), 0 skipped, 2 failed"
+    assert lines[-1] == "not imported: empty.txt, scan.txt"
+    assert any("README.txt (a README, not a transcript" in line for line in lines)
+
+
+def test_a_spreadsheet_of_turns_and_a_manifest_with_new_roles(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "turns.csv"
+    sheet.write_text(
+        "interview;speaker;text;type;school\n"
+        "T1;Ann;How long have you taught?;interviewer;North\n"
+        "T1;Bob;Ten years.;interviewee;North\n"
+        "T2;Ann;And you?;interviewer;South\n"
+        "T2;Cas;Two.;interviewee;South\n",
+        encoding="utf-8",
+    )
+    refused = invoke(db, "import", str(sheet))
+    assert refused.exit_code == 1 and "--document-column" in refused.stderr
+    args = ["--document-column", "interview", "--speaker-column", "speaker"]
+    args += ["--text-column", "text", "--interviewer-column", "type", "--case-column", "school"]
+    result = invoke(db, "import", str(sheet), *args, "--role", "teacher")
+    assert result.exit_code == 0, result.stderr
+    assert "imported T1: 7 words, 2 turns, 1 by the interviewer" in result.stdout
+    assert "new roles: teacher" in result.stderr and "new cases: North, South" in result.stderr
+    shown = invoke(db, "show", "T2").stdout
+    assert "Ann: And you?" in shown and "Cas: Two." in shown
+    typo = invoke(db, "import", str(sheet), *args, "--role", "teachr")
+    assert typo.exit_code == 1
+    assert typo.stderr.strip() == (
+        "qualcope: error: role 'teachr' is close to the known role 'teacher': did you mean "
+        "'teacher'? (a new role that only looks like it: --allow-similar)"
+    )

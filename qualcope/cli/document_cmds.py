@@ -311,8 +311,8 @@ def resegment(
     The text and its codings stay exactly as they are; suggestions move to the turns now
     holding them. One undoable action: `u` in the workspace brings the old turns back.
     """
-    from qualcope.services.document_edit import resegment as run
     from qualcope.services.documents import find_document
+    from qualcope.services.resegment import resegment as run
 
     with open_project(ctx) as project:
         done = run(

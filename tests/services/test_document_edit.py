@@ -24,13 +24,13 @@ from qualcope.services import codebook, codings, doctor, history
 from qualcope.services.document_edit import (
     document_attributes,
     parse_attribute,
-    resegment,
     set_document,
     set_finished_many,
 )
 from qualcope.services.documents import find_document, list_documents, list_segments
 from qualcope.services.importing import import_paths
 from qualcope.services.project import Project
+from qualcope.services.resegment import resegment
 from tests.conftest import SAMPLE_CORPUS
 
 MakeFile = Callable[[bytes | str, str], Path]

@@ -51,13 +51,18 @@ class Transcript:
         """Words spoken (inside turns); speaker labels and preambles do not count."""
         return sum(len(self.text[t.start : t.end].split()) for t in self.turns)
 
-    def speakers(self) -> list[tuple[str, int, bool]]:
+    @cached_property
+    def speakers(self) -> tuple[tuple[str, int, bool], ...]:
         """(speaker, turns, interviewer?) in order of first turn; unlabelled turns as ''."""
-        counts: dict[str, list[int | bool]] = {}
+        counts: dict[str, int] = {}
+        marks: dict[str, bool] = {}
         for turn in self.turns:
-            entry = counts.setdefault(turn.speaker or "", [0, turn.is_interviewer])
-            entry[0] = int(entry[0]) + 1
-        return [(name, int(n), bool(mark)) for name, (n, mark) in counts.items()]
+            name = turn.speaker or ""
+            if name in counts:
+                counts[name] += 1
+            else:
+                counts[name], marks[name] = 1, turn.is_interviewer
+        return tuple((name, n, marks[name]) for name, n in counts.items())
 
 
 @dataclass(frozen=True)

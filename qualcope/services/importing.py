@@ -313,7 +313,7 @@ def store_prepared(
         removed_controls=transcript.removed_controls,
         warnings=transcript.warnings,
         message=_notes(transcript, ready.language_guessed, ready.language),
-        speakers=tuple(transcript.speakers()),
+        speakers=transcript.speakers,
         preambles=len(transcript.preambles),
         label_notes=transcript.label_notes,
         changes=describe_changes(transcript.changes),
@@ -382,7 +382,7 @@ def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str
             # File positions convert exactly (offset_map); what the text lost or changed.
             "offsets": {"file_positions": True, "bom": transcript.bom},
             "changes": dict(transcript.changes),
-            "speakers": [list(entry) for entry in transcript.speakers()],
+            "speakers": [list(entry) for entry in transcript.speakers],
             "preambles": len(transcript.preambles),
             "label_notes": list(transcript.label_notes),
             "left_out": list(transcript.left_out),
@@ -402,11 +402,10 @@ def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str
     values["id"] = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
     row = summarised(row_values("documents", values), "text", "sentence_bounds", "offset_map")
     session.info["recorder"].add([Change("documents", "insert", None, row)])
-    store_turns(
-        session,
-        values["id"],
-        sorted([*transcript.turns, *transcript.preambles], key=lambda s: s.start),
-    )
+    segments = transcript.turns
+    if transcript.preambles:
+        segments = tuple(sorted([*segments, *transcript.preambles], key=lambda s: s.start))
+    store_turns(session, values["id"], segments)
     return int(values["id"]), name
 
 

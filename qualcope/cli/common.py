@@ -166,3 +166,18 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3g}"
     return str(value)
+
+
+def label_options(interviewer_help: str, speaker_help: str) -> Callable[[F], F]:
+    """``--interviewer NAME`` and ``--speaker LABEL`` (repeatable), as import, document set
+    and document resegment take them (into ``interviewers`` and ``speakers``)."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--speaker", "speakers", metavar="LABEL", multiple=True, help=speaker_help
+        )(func)
+        return click.option(
+            "--interviewer", "interviewers", metavar="NAME", multiple=True, help=interviewer_help
+        )(func)
+
+    return decorate

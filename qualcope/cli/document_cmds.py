@@ -12,6 +12,7 @@ from qualcope.cli.common import (
     emit_rows,
     err_console_print,
     format_option,
+    label_options,
     open_project,
 )
 from qualcope.cli.ingest_cmds import speaker_summary
@@ -196,21 +197,11 @@ Examples:
 @click.option("--participant", metavar="LABEL", help="Its participant (created when new).")
 @click.option("--role", metavar="ROLE", help="The role of its participant.")
 @click.option("--lang", metavar="CODE", help="Its language (en, nl, ...).")
-@click.option(
-    "--interviewer",
-    "interviewers",
-    metavar="NAME",
-    multiple=True,
-    help="A speaker whose turns are the interviewer's (replaces the names given before).",
+@label_options(
+    "A speaker whose turns are the interviewer's (replaces the names given before).",
+    "A label to take as a speaker at the next resegment (replaces those given before).",
 )
 @click.option("--no-interviewers", is_flag=True, help="No named interviewers (role words stay).")
-@click.option(
-    "--speaker",
-    "speakers",
-    metavar="LABEL",
-    multiple=True,
-    help="A label to take as a speaker at the next resegment (replaces those given before).",
-)
 @click.option("--no-speakers", is_flag=True, help="No extra speaker labels.")
 @click.option(
     "--attribute",
@@ -287,19 +278,9 @@ Examples:
 """
 )
 @click.argument("doc")
-@click.option(
-    "--interviewer",
-    "interviewers",
-    metavar="NAME",
-    multiple=True,
-    help="A speaker whose turns are the interviewer's (replaces the names given before).",
-)
-@click.option(
-    "--speaker",
-    "speakers",
-    metavar="LABEL",
-    multiple=True,
-    help="A label to take as a speaker wherever it starts a line, even alone on its line.",
+@label_options(
+    "A speaker whose turns are the interviewer's (replaces the names given before).",
+    "A label to take as a speaker wherever it starts a line, even alone on its line.",
 )
 @common_options
 @click.pass_context

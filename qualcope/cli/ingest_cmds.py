@@ -15,6 +15,7 @@ from qualcope.cli.common import (
     emit_rows,
     err_console_print,
     format_option,
+    label_options,
     open_project,
 )
 from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
@@ -101,19 +102,9 @@ Examples:
 @click.option("--participant", metavar="ID", help="Participant label (created when new).")
 @click.option("--lang", metavar="CODE", help="Language (en, nl, ...); guessed when not given.")
 @click.option("--encoding", metavar="ENC", help="Encoding of text files (e.g. cp1252).")
-@click.option(
-    "--interviewer",
-    "interviewers",
-    metavar="NAME",
-    multiple=True,
-    help="A speaker label whose turns are the interviewer's (besides Interviewer, I, Q...).",
-)
-@click.option(
-    "--speaker",
-    "speakers",
-    metavar="LABEL",
-    multiple=True,
-    help="A speaker label to take wherever it starts a line, even alone on its line.",
+@label_options(
+    "A speaker label whose turns are the interviewer's (besides Interviewer, I, Q...).",
+    "A speaker label to take wherever it starts a line, even alone on its line.",
 )
 @click.option(
     "--allow-similar",

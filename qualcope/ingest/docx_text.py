@@ -23,15 +23,13 @@ from lxml import etree
 from qualcope.errors import ImportFileError
 from qualcope.ingest.base import RawText
 from qualcope.ingest.office_layout import (
-    Cell,
     Line,
     Paragraph,
+    TableLines,
     assemble,
     has_words,
     header_footer_phrase,
     plural,
-    row_line,
-    speaker_table_hints,
 )
 from qualcope.ingest.office_package import Package
 
@@ -274,8 +272,7 @@ class _Walker:
             self.blocks(box)
 
     def _table(self, tbl: etree._Element, cell: _Cell | None) -> None:
-        rows: list[list[Cell]] = []
-        lines: list[Line] = []
+        table = TableLines(self.lines)
         for tr in self._rows(tbl):
             trpr = tr.find(TR_PR)
             if trpr is not None and trpr.find(DEL) is not None:
@@ -287,15 +284,10 @@ class _Walker:
                 # A nested table flattens into its cell, its cells like its paragraphs.
                 cell.texts.extend(text for _, text in texts)
                 continue
-            text, placed = row_line(texts)
-            line = Line(text)
-            self.lines.append(line)
-            rows.append(placed)
-            lines.append(line)
+            table.add_row(texts)
             for box in boxes:
                 self.blocks(box)
-        for line, hints in zip(lines, speaker_table_hints(rows), strict=True):
-            line.hints = hints
+        table.finish()
 
     def _rows(self, container: etree._Element) -> Iterator[etree._Element]:
         for child in container:

@@ -20,12 +20,11 @@ from qualcope.ingest.base import RawText
 from qualcope.ingest.office_layout import (
     Line,
     Paragraph,
+    TableLines,
     assemble,
     has_words,
     header_footer_phrase,
     plural,
-    row_line,
-    speaker_table_hints,
 )
 from qualcope.ingest.office_package import Package
 
@@ -252,25 +251,19 @@ class _Walker:
         for box in boxes:
             self.blocks(box)
 
-    def _table(self, table: etree._Element, cell: _Cell | None) -> None:
-        rows = []
-        lines: list[Line] = []
-        for tr in _rows(table):
+    def _table(self, element: etree._Element, cell: _Cell | None) -> None:
+        table = TableLines(self.lines)
+        for tr in _rows(element):
             boxes: list[etree._Element] = [] if cell is None else cell.boxes
             texts = self._row_cells(tr, boxes)
             if cell is not None:
                 # A nested table flattens into its cell, its cells like its paragraphs.
                 cell.texts.extend(text for _, text in texts)
                 continue
-            text, placed = row_line(texts)
-            line = Line(text)
-            self.lines.append(line)
-            rows.append(placed)
-            lines.append(line)
+            table.add_row(texts)
             for box in boxes:
                 self.blocks(box)
-        for line, hints in zip(lines, speaker_table_hints(rows), strict=True):
-            line.hints = hints
+        table.finish()
 
     def _row_cells(self, tr: etree._Element, boxes: list[etree._Element]) -> list[tuple[int, str]]:
         """(grid column, text) of each cell: its paragraphs joined by a space, because a row

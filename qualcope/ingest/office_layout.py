@@ -249,6 +249,28 @@ def row_line(cells: Sequence[tuple[int, str]]) -> tuple[str, list[Cell]]:
     return "\t".join(text for _, text in cells), placed
 
 
+class TableLines:
+    """The lines of one table as a reader walks it: each row one line (appended to the
+    document's lines at once, so text boxes anchored in a row follow it), and the rows'
+    speaker hints once the whole table is known (``finish``)."""
+
+    def __init__(self, document: list[Line]) -> None:
+        self.document = document
+        self.rows: list[list[Cell]] = []
+        self.lines: list[Line] = []
+
+    def add_row(self, cells: Sequence[tuple[int, str]]) -> None:
+        text, placed = row_line(cells)
+        line = Line(text)
+        self.document.append(line)
+        self.rows.append(placed)
+        self.lines.append(line)
+
+    def finish(self) -> None:
+        for line, hints in zip(self.lines, speaker_table_hints(self.rows), strict=True):
+            line.hints = hints
+
+
 def assemble(lines: Sequence[Line], left_out: Sequence[str] = ()) -> RawText:
     """Lines joined by ``\\n`` with their hints at text offsets.
 

@@ -1,0 +1,147 @@
+"""Reading untrusted exchange files safely: zip archives in memory, XML without entities.
+
+Archives are never extracted to disk (reliability.md C2-1): members are read in memory by
+name, and only names without ``..``, an absolute path, a drive letter or a backslash are
+accepted; symbolic links are refused. Limits on the number of members, the total size, the
+compression ratio and each member's size are checked against the central directory and
+again while reading, because a header may lie (C2-2). XML is parsed by lxml with entity
+resolution, DTD loading and network access off, and a document that declares a DTD is
+refused (C2-3, C2-4): no exchange format uses one, and a DTD is how entity attacks start.
+Every failure is one ``ImportFileError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+import zlib
+from pathlib import Path
+from types import TracebackType
+
+from lxml import etree
+
+from qualcope.errors import ImportFileError
+
+MAX_MEMBERS = 20_000
+MAX_TOTAL_BYTES = 2 * 1024**3  # a project with its media; text sources are read only
+MAX_MEMBER_BYTES = 512 * 1024**2
+MAX_RATIO = 200  # XML compresses 10-20x; a bomb of zeros ~1000x
+RATIO_CHECK_FROM = 1024 * 1024
+_BAD_NAME = re.compile(r"(^|[\\/])\.\.([\\/]|$)|^[\\/]|^[A-Za-z]:|\\|\x00")
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,  # an encrypted member
+    NotImplementedError,  # a compression method zipfile cannot read
+    ValueError,
+)
+
+
+def safe_name(name: str) -> bool:
+    """Whether a member name stays inside the archive (no '..', no absolute path)."""
+    return not _BAD_NAME.search(name)
+
+
+class SafeArchive:
+    """A zip archive opened for reading members in memory, within limits."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.path = path
+        self.kind = kind
+        try:
+            self.archive = zipfile.ZipFile(path)
+        except FileNotFoundError as exc:
+            raise ImportFileError("file not found", path=path) from exc
+        except zipfile.BadZipFile as exc:
+            raise self.error("not a zip archive") from exc
+        except _READ_ERRORS as exc:
+            raise self.error(f"cannot open the archive: {first_line(exc)}") from exc
+        infos = self.archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise self.error(f"{len(infos):,} members, over the limit of {MAX_MEMBERS:,}")
+        total = sum(info.file_size for info in infos)
+        if total > MAX_TOTAL_BYTES:
+            raise self.error(f"it would unpack to {total / 2**20:,.0f} MB, over the limit")
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            if not safe_name(info.filename):
+                raise self.error(f"member {info.filename[:80]!r} points outside the archive")
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise self.error(f"member {info.filename[:80]!r} is a symbolic link")
+            packed = max(info.compress_size, 1)
+            if info.file_size > RATIO_CHECK_FROM and info.file_size / packed > MAX_RATIO:
+                raise self.error(f"member {info.filename[:80]!r} is compressed suspiciously well")
+            self.members[info.filename] = info
+        # Tools write 'Project.qde' or 'project.qde', 'Sources/' or 'sources/'.
+        self._folded = {name.casefold(): info for name, info in self.members.items()}
+
+    def __enter__(self) -> SafeArchive:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.archive.close()
+
+    def error(self, reason: str) -> ImportFileError:
+        return ImportFileError(f"is not a valid {self.kind} ({reason})", path=self.path)
+
+    def find(self, name: str) -> str | None:
+        """The member's name as stored, matched exactly or else case-insensitively."""
+        if name in self.members:
+            return name
+        info = self._folded.get(name.casefold())
+        return info.filename if info is not None else None
+
+    def read(self, name: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
+        """A member's bytes, never more than ``limit`` however its header lies."""
+        found = self.find(name)
+        if found is None:
+            raise self.error(f"no {name} in the archive")
+        try:
+            with self.archive.open(self.members[found]) as member:
+                data = member.read(limit + 1)
+        except _READ_ERRORS as exc:
+            raise self.error(f"cannot read {name}: {first_line(exc)}") from exc
+        if len(data) > limit:
+            raise self.error(f"{name} is larger than {limit // 2**20} MB")
+        return data
+
+
+def parser() -> etree.XMLParser:
+    """An lxml parser that expands no entity, loads no DTD and reaches no network."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_xml(data: bytes, path: Path, what: str) -> etree._Element:
+    """The root of an XML document read safely; malformed XML or a DTD is an error naming
+    the line."""
+    try:
+        root = etree.fromstring(data, parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if getattr(exc, "lineno", None) else None
+        raise ImportFileError(
+            f"{what} is not well-formed XML ({first_line(exc)})", path=path, line=line
+        ) from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise ImportFileError(f"{what} declares a DTD, which is refused for safety", path=path)
+    return root
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:160]

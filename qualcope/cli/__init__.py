@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "qualcope.cli.coding_cmds",
     "qualcope.cli.suggest_cmds",
     "qualcope.cli.report_cmds",
+    "qualcope.cli.exchange_cmds",
 )
 
 

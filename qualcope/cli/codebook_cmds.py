@@ -16,6 +16,7 @@ Examples:
   qualcope codebook show
   qualcope codebook import codebooks/icvc.yaml
   qualcope codebook export appendix.md
+  qualcope codebook export codebook.qdc      (REFI-QDA, for NVivo, ATLAS.ti, MAXQDA)
 """
 )
 def codebook() -> None:
@@ -28,6 +29,7 @@ def codebook() -> None:
 Examples:
   qualcope codebook import codebooks/icvc.yaml
   qualcope codebook import revised.csv --prune
+  qualcope codebook import from-nvivo.qdc      (a REFI-QDA codebook)
 """,
 )
 @click.argument("file", type=click.Path(path_type=Path))
@@ -37,13 +39,13 @@ Examples:
 @common_options
 @click.pass_context
 def import_(ctx: click.Context, file: Path, prune: bool) -> None:
-    """Merge a codebook file (.yaml/.yml/.csv) into the project by code path.
+    """Merge a codebook file (.yaml/.yml/.csv/.qdc) into the project by code path.
 
     New codes are added and changed fields updated; a code with codings is never deleted.
     """
     from qualcope.services import codebook as service
 
-    spec = service.read_codebook_file(file)
+    spec, notes = service.read_codebook_with_notes(file)
     with open_project(ctx) as project:
         changes = service.import_codebook(project, spec, source=str(file), prune=prune)
     shown = [c for c in changes if c.action != "kept" or c.detail]
@@ -51,6 +53,8 @@ def import_(ctx: click.Context, file: Path, prune: bool) -> None:
         detail = f" ({change.detail})" if change.detail else ""
         click.echo(f"{change.action:8} {change.path}{detail}")
     counts = {a: sum(1 for c in changes if c.action == a) for a in ("added", "updated", "deleted")}
+    for note in notes:  # what reading a .qdc tolerated or skipped
+        err_console_print(f"{file}: {note}")
     err_console_print(
         f"{file}: {counts['added']} added, {counts['updated']} updated, {counts['deleted']} deleted"
     )
@@ -63,19 +67,22 @@ Examples:
   qualcope codebook export codebooks/mine.yaml
   qualcope codebook export codes.csv
   qualcope codebook export appendix.md      (a readable document for a paper)
+  qualcope codebook export codebook.qdc     (REFI-QDA codebook exchange)
 """,
 )
 @click.argument("file", type=click.Path(path_type=Path))
 @common_options
 @click.pass_context
 def export(ctx: click.Context, file: Path) -> None:
-    """Write the codebook to FILE (.yaml/.yml, .csv or .md, from the extension)."""
+    """Write the codebook to FILE (.yaml/.yml, .csv, .md or .qdc, from the extension)."""
     from qualcope.services import codebook as service
 
     with open_project(ctx) as project:
         spec = service.export_codebook(project, file)
     n = len(spec.walk())
     err_console_print(f"wrote {n} codes to {file}")
+    for note in service.export_notes(spec, file):  # what .qdc folded into Descriptions
+        err_console_print(f"{file}: {note}")
 
 
 @codebook.command(

@@ -94,6 +94,8 @@ Examples:
   qualcope import otter.txt --speaker "Peter Smit"     a label Otter left without a time
   qualcope import turns.xlsx --document-column interview --speaker-column speaker \\
       --text-column text --interviewer-column speaker_type --case-column site
+  qualcope import project nvivo-export.qdpx --into study.db   a REFI-QDA project
+  qualcope import project ~/QualCoder/study.qda --into study.db
 """,
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -130,6 +132,16 @@ Examples:
     "--participant-column", metavar="COLUMN", help="Spreadsheet: each interview's participant."
 )
 @click.option("--sheet", metavar="NAME", help="Spreadsheet: the worksheet (default the first).")
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path),
+    help="A whole project (.qdpx, QualCoder .qda): import it into this new project file.",
+)
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="A whole project: leave out selections that point at nothing or at the wrong text.",
+)
 @common_options
 @click.pass_context
 def import_(
@@ -143,11 +155,14 @@ def import_(
     interviewers: tuple[str, ...],
     speakers: tuple[str, ...],
     allow_similar: bool,
+    into: Path | None,
+    lenient: bool,
     **table: str | None,
 ) -> None:
     """Import transcripts (.txt .md .docx .odt .vtt .srt .rtf): files, or folders; or a
     spreadsheet of turns (.csv .xlsx) with --document-column, --speaker-column and
-    --text-column, one document per interview.
+    --text-column, one document per interview; or another tool's whole project
+    (`qualcope import project FILE.qdpx|NAME.qda`, into an empty project or --into NEW.db).
 
     A folder with a manifest.csv (file, case, role, participant, lang, interviewer,
     speakers and any extra columns, kept as attributes) imports what it lists; otherwise
@@ -160,6 +175,14 @@ def import_(
     """
     from qualcope.services.importing import import_paths
 
+    whole = _whole_project(paths)
+    if whole is not None:
+        from qualcope.cli.exchange_cmds import import_project
+
+        import_project(ctx, whole, into, lenient)
+        return
+    if into is not None:
+        raise ImportFileError("--into is for a whole project of another tool (.qdpx, .qda)")
     if any(table.values()):
         _import_table(
             ctx,
@@ -196,6 +219,19 @@ def import_(
             on_progress=on_progress,
         )
     _summarise(ctx, report)
+
+
+def _whole_project(paths: tuple[Path, ...]) -> Path | None:
+    """The project file of `qualcope import project FILE` or `qualcope import FILE.qdpx`."""
+    from qualcope.services.exchange import is_project_file
+
+    if len(paths) == 2 and str(paths[0]) == "project" and not paths[0].exists():
+        return paths[1]
+    if len(paths) == 1 and is_project_file(paths[0]):
+        return paths[0]
+    if any(is_project_file(p) for p in paths):
+        raise ImportFileError("import one project of another tool at a time")
+    return None
 
 
 def _import_table(

@@ -151,3 +151,21 @@ def concatenate(parts: Sequence[tuple[OffsetMap, int, int]]) -> OffsetMap:
         file_at += file_length
         stored_at += stored_length
     return OffsetMap(tuple(regions))
+
+
+def utf16_to_code_points(text: str, position: int) -> int | None:
+    """The code-point index of a position counted in UTF-16 units (as Qt and JavaScript
+    count), or None when it falls inside a surrogate pair or beyond the text."""
+    units = 0
+    for index, char in enumerate(text):
+        if units == position:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > position:
+            return None
+    return len(text) if units == position else None
+
+
+def code_points_to_utf16(text: str, position: int) -> int:
+    """The UTF-16 position of a code-point index."""
+    return position + sum(1 for char in text[:position] if ord(char) > 0xFFFF)

@@ -1,4 +1,9 @@
-"""Codebook operations: show the tree, import (merge by path) and export files."""
+"""Codebook operations: show the tree, import (merge by path) and export files.
+
+Files are YAML, CSV, Markdown (export only) or REFI-QDA ``.qdc``; the formats themselves live
+in ``interchange/``. A ``.qdc`` carries notes (what was tolerated or skipped on reading, what
+was folded into Descriptions on writing) that callers show to the user.
+"""
 
 from __future__ import annotations
 
@@ -22,16 +27,23 @@ from qualcope.interchange import atomic
 from qualcope.interchange.codebook_csv import codebook_to_csv, read_codebook_csv
 from qualcope.interchange.codebook_markdown import codebook_to_markdown
 from qualcope.interchange.codebook_yaml import codebook_to_yaml, read_codebook_yaml
+from qualcope.interchange.refi_codebook import codebook_to_qdc, read_codebook_qdc
+from qualcope.interchange.refi_codebook import export_notes as qdc_export_notes
 from qualcope.services import codetree
 from qualcope.services.project import Project
 
-READ_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
-WRITE_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".md": "md"}
+READ_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".qdc": "qdc"}
+WRITE_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".md": "md", ".qdc": "qdc"}
 FIELDS = ("kind", "definition", "inclusion", "exclusion", "example", "colour", "shortcut")
 
 
 def read_codebook_file(path: Path) -> CodebookSpec:
     """Read a codebook file, its format chosen by the extension."""
+    return read_codebook_with_notes(path)[0]
+
+
+def read_codebook_with_notes(path: Path) -> tuple[CodebookSpec, list[str]]:
+    """Read a codebook file, with notes on what was tolerated or skipped (only .qdc has any)."""
     fmt = READ_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise CodebookError(
@@ -39,7 +51,9 @@ def read_codebook_file(path: Path) -> CodebookSpec:
             f"{', '.join(sorted(READ_FORMATS))}",
             path=path,
         )
-    return read_codebook_yaml(path) if fmt == "yaml" else read_codebook_csv(path)
+    if fmt == "qdc":
+        return read_codebook_qdc(path)
+    return (read_codebook_yaml(path) if fmt == "yaml" else read_codebook_csv(path)), []
 
 
 def tree(project: Project) -> list[CodeNode]:
@@ -225,11 +239,18 @@ def export_codebook(project: Project, path: Path) -> CodebookSpec:
         text = codebook_to_yaml(spec)
     elif fmt == "csv":
         text = codebook_to_csv(spec)
+    elif fmt == "qdc":
+        text = codebook_to_qdc(spec)  # GUIDs from current_spec: the project's own
     else:
         counts = {node.path: node.coding_count for node in tree(project)}
         text = codebook_to_markdown(spec, counts)
     atomic.write_text_atomic(path, text)
     return spec
+
+
+def export_notes(spec: CodebookSpec, path: Path) -> list[str]:
+    """What a user should know about the file ``export_codebook`` wrote (folded fields)."""
+    return qdc_export_notes(spec) if WRITE_FORMATS.get(path.suffix.lower()) == "qdc" else []
 
 
 def strip_guids(spec: CodebookSpec) -> CodebookSpec:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,7 @@ from qualcope.domain import (
     DEFAULT_ROLES,
     ProgressCallback,
     ProgressUpdate,
+    SegmentSpec,
     StopCallback,
     never_stop,
     no_progress,
@@ -349,6 +350,22 @@ def _skipped(item: ImportItem, existing: tuple[int, str]) -> FileOutcome:
 
 
 def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str]:
+    return store_document(session, ready, names)
+
+
+def store_document(
+    session: Session,
+    ready: Prepared,
+    names: set[str],
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    segments: Sequence[SegmentSpec] | None = None,
+) -> tuple[int, str]:
+    """Store one prepared document in the session's unit of work; (id, name).
+
+    ``overrides`` replace columns of the row (an exchange import restores a document's GUID,
+    import report, sentences and offset map); ``segments`` replace its turns and preambles.
+    """
     item, transcript = ready.item, ready.transcript
     assert transcript is not None
     case_id = _case_id(session, item.case) if item.case else None
@@ -396,17 +413,19 @@ def _store(session: Session, ready: Prepared, names: set[str]) -> tuple[int, str
         "sentence_bounds": ready.sentence_bounds,
         "offset_map": transcript.offsets.pack(),
     }
+    values.update(overrides or {})
     # One Core statement (no unit-of-work flush); the event log gets the row with its text
     # summarised (sha256 and length): an import is never undone, so the log need not hold a
     # second copy of the text to restore it from.
     values["id"] = session.connection().execute(_INSERT_DOCUMENT, values).scalar_one()
     row = summarised(row_values("documents", values), "text", "sentence_bounds", "offset_map")
     session.info["recorder"].add([Change("documents", "insert", None, row)])
-    segments = transcript.turns
-    if transcript.preambles:
-        segments = tuple(sorted([*segments, *transcript.preambles], key=lambda s: s.start))
+    if segments is None:
+        segments = transcript.turns
+        if transcript.preambles:
+            segments = tuple(sorted([*segments, *transcript.preambles], key=lambda s: s.start))
     store_turns(session, values["id"], segments)
-    return int(values["id"]), name
+    return int(values["id"]), str(values["name"])
 
 
 def _case_id(session: Session, name: str) -> int:

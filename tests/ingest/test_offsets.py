@@ -172,3 +172,20 @@ def test_a_file_with_a_bom_and_crlf_round_trips_through_import(
     if exact:
         assert transcript.text[s:e] == normalise(raw[a:b]).text
     assert transcript.bom == (bom or codec == "utf-16")
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "é", "👨", "\u200d", "🇫", "漢", "\n"]), max_size=40))
+def test_utf16_positions_convert_both_ways_and_never_split_a_pair(text: str) -> None:
+    from qualcope.ingest.offsets import code_points_to_utf16, utf16_to_code_points
+
+    for index in range(len(text) + 1):
+        units = code_points_to_utf16(text, index)
+        assert units == len(text[:index].encode("utf-16-le")) // 2
+        assert utf16_to_code_points(text, units) == index
+    total = len(text.encode("utf-16-le")) // 2
+    for units in range(total + 1):
+        found = utf16_to_code_points(text, units)
+        if found is None:  # inside a surrogate pair
+            assert 0 < units < total
+        else:
+            assert code_points_to_utf16(text, found) == units

@@ -1,0 +1,273 @@
+"""Whole projects to and from other tools: the demo round trip, real REFI-QDA exports, a
+QualCoder project; one transaction, exact quotes, nothing left behind on failure."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from qualcope.db.models import Code, Coding, Document, DocumentStatus, Memo, Segment
+from qualcope.errors import ImportFileError, QualcopeError
+from qualcope.report.model import CooccurrenceRequest, CrosstabRequest, Filters
+from qualcope.services import codings, doctor, exchange, reports
+from qualcope.services.coding_exchange import export_rows
+from qualcope.services.project import Project
+from tests.conftest import SHARED
+from tests.interchange.qualcoder_fixture import make_qualcoder_project
+
+QC_DEMO = SHARED / "external" / "qc-refi-projects" / "qc-1.3.2_demo.qdpx"
+NVIVO = SHARED / "external" / "qc-refi-projects" / "nvivo-mac-15.0.0_codebook-only.qdpx"
+
+
+def require(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"REFERENCE FILE MISSING: {path} (../shared is not beside the clone)")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    from qualcope.services.demo import build_demo
+
+    project = build_demo(Path(tmp_path_factory.mktemp("demo")) / "demo.db", "tester")
+    yield project
+    project.close()
+
+
+def tables(project: Project) -> list[object]:
+    """Every report a paper draws on, in every unit."""
+    out: list[object] = []
+    for unit in ("codings", "segments", "documents", "participants"):
+        for cols in ("role", "case"):
+            request = CrosstabRequest(rows="code", cols=cols, unit=unit)
+            out.extend((t.rows, t.columns, t.counts) for t in reports.crosstab(project, request))
+    for within in ("segment", "turn", "overlap", "link"):
+        request = CooccurrenceRequest(
+            rows=("Value conflicts",), cols=("Coping strategies",), within=within
+        )
+        table = reports.cooccurrence(project, request)
+        out.append((table.rows, table.columns, table.counts))
+    frequencies = reports.frequencies(project, Filters(), by_coder=True)
+    out.append((frequencies.rows, frequencies.columns, frequencies.counts))
+    return out
+
+
+def state(project: Project) -> dict[str, object]:
+    with project.read() as session:
+        return {
+            "codes": session.execute(
+                select(Code.guid, Code.name, Code.kind, Code.colour, Code.shortcut, Code.cues)
+                .order_by(Code.guid)
+            ).all(),
+            "documents": session.execute(
+                select(Document.guid, Document.name, Document.text, Document.language,
+                       Document.sentence_bounds, Document.offset_map, Document.attributes)
+                .order_by(Document.guid)
+            ).all(),
+            "segments": session.execute(
+                select(Document.guid, Segment.kind, Segment.start, Segment.end, Segment.speaker,
+                       Segment.is_interviewer, Segment.turn_index)
+                .join(Document, Document.id == Segment.document_id)
+                .order_by(Document.guid, Segment.start, Segment.kind)
+            ).all(),
+            "finished": session.scalar(select(func.count()).select_from(DocumentStatus)),
+            "memos": sorted(session.scalars(select(Memo.text))),
+        }  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_demo_goes_out_and_comes_back_with_every_table_identical(
+    demo: Project, tmp_path: Path
+) -> None:
+    codings.set_memo(demo, 1, "a memo <with> & markup [b]")
+    path = tmp_path / "demo.qdpx"
+    summary = exchange.export_project(demo, path)
+    assert summary.counts["codings"] == codings.count_codings(demo)
+    snapshot, report = exchange.import_into_new(tmp_path / "back.db", path, "tester")
+    assert report.counts["codings"] == summary.counts["codings"] and not report.notes
+    with Project.open(tmp_path / "back.db", "tester") as back:
+        assert tables(back) == tables(demo)
+        assert state(back) == state(demo)
+        drop = ("guid",)  # the same GUIDs, so rows compare whole
+        assert [{k: v for k, v in r.items() if k not in drop} for r in export_rows(back)] == [
+            {k: v for k, v in r.items() if k not in drop} for r in export_rows(demo)
+        ]
+        assert export_rows(back) == export_rows(demo)
+        assert doctor.check(back) == []
+
+
+def test_the_qc_demo_imports_with_its_counts_and_exact_quotes(tmp_path: Path) -> None:
+    require(QC_DEMO)
+    snapshot, report = exchange.import_into_new(tmp_path / "qc.db", QC_DEMO, "tester")
+    assert (report.counts["codes"], report.counts["codings"], report.counts["sources"]) == (
+        262,
+        205,
+        2,
+    )
+    with zipfile.ZipFile(QC_DEMO) as archive:
+        texts = {
+            name.split("/")[-1]: archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.endswith(".txt")
+        }
+    by_guid = {
+        c.guid: (s.name, sel.start, sel.end)
+        for s in snapshot.sources
+        for sel in s.selections
+        for c in sel.codings
+    }
+    with Project.open(tmp_path / "qc.db", "tester") as project:
+        rows = project_rows(project)
+        assert len(rows) == 205
+        for guid, snippet in rows:
+            name, start, end = by_guid[guid]
+            assert snippet == texts[name][start:end]  # the same characters as in the file
+        assert doctor.check(project) == []
+
+
+def project_rows(project: Project) -> list[tuple[str, str]]:
+    with project.read() as session:
+        return [tuple(row) for row in session.execute(select(Coding.guid, Coding.snippet))]  # type: ignore[misc]
+
+
+def test_import_export_import_keeps_codes_colours_and_quotes(tmp_path: Path) -> None:
+    require(QC_DEMO)
+    exchange.import_into_new(tmp_path / "one.db", QC_DEMO, "tester")
+    with Project.open(tmp_path / "one.db", "tester") as one:
+        exchange.export_project(one, tmp_path / "one.qdpx")
+        first = code_rows(one), sorted(project_rows(one))
+    exchange.import_into_new(tmp_path / "two.db", tmp_path / "one.qdpx", "tester")
+    with Project.open(tmp_path / "two.db", "tester") as two:
+        assert (code_rows(two), sorted(project_rows(two))) == first
+
+
+def code_rows(project: Project) -> list[tuple[object, ...]]:
+    with project.read() as session:
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(Code.guid, Code.name, Code.colour, Code.kind).order_by(Code.guid)
+            )
+        ]
+
+
+def test_the_nvivo_codebook_export_gives_the_same_codes(tmp_path: Path) -> None:
+    require(NVIVO)
+    require(QC_DEMO)
+    _, nvivo = exchange.import_into_new(tmp_path / "nv.db", NVIVO, "tester")
+    assert nvivo.counts["codes"] == 262 and nvivo.counts["codings"] == 0
+    exchange.import_into_new(tmp_path / "qc.db", QC_DEMO, "tester")
+    with Project.open(tmp_path / "nv.db", "t") as a, Project.open(tmp_path / "qc.db", "t") as b:
+        assert {r[0] for r in code_rows(a)} == {r[0] for r in code_rows(b)}
+
+
+def test_a_qualcoder_project_imports_with_its_coders_and_exact_quotes(tmp_path: Path) -> None:
+    folder = make_qualcoder_project(tmp_path)
+    snapshot, report = exchange.import_into_new(tmp_path / "qc.db", folder, "tester")
+    selections = [s for source in snapshot.sources for s in source.selections if s.codings]
+    assert report.counts["codings"] == sum(len(s.codings) for s in selections)
+    assert report.counts["coders"] >= 2
+    with Project.open(tmp_path / "qc.db", "tester") as project:
+        snippets = dict(project_rows(project))
+        for selection in selections:
+            for coding in selection.codings:
+                assert snippets[coding.guid] == selection.quote.replace("\r\n", "\n")
+        assert doctor.check(project) == []
+
+
+def test_a_failed_import_into_a_new_project_leaves_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.qdpx"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("project.qde", "<Project name='x'><Sources><TextSource guid='1'/>")
+    with pytest.raises(ImportFileError):
+        exchange.import_into_new(tmp_path / "new.db", bad, "tester")
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_project_with_documents_is_refused_unchanged(demo: Project, tmp_path: Path) -> None:
+    require(QC_DEMO)
+    before = state(demo)
+    with pytest.raises(QualcopeError, match="--into NEW.db"):
+        exchange.import_project_file(demo, QC_DEMO)
+    assert state(demo) == before
+
+
+def test_quotes_found_a_few_characters_away_stop_the_import(tmp_path: Path) -> None:
+    text = "Interviewer: Why?\r\n\r\nRespondent: We wrote to the alderman.\r\n"
+    quote = "We wrote to the alderman"
+    start = text.replace("\r\n", "\n").index(quote)  # counted without the CRs: wrong here
+    path = tmp_path / "shifted.qdpx"
+    qde = (
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="p">'
+        '<Users><User guid="00000000-0000-0000-0000-000000000001" name="ann"/></Users>'
+        '<CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000002" name="Escalation" '
+        'isCodable="true"/></Codes></CodeBook><Sources>'
+        '<TextSource guid="00000000-0000-0000-0000-000000000003" name="t.txt" '
+        'plainTextPath="internal://00000000-0000-0000-0000-000000000003.txt">'
+        f'<PlainTextSelection guid="00000000-0000-0000-0000-000000000004" name="{quote}" '
+        f'startPosition="{start}" endPosition="{start + len(quote)}">'
+        '<Coding guid="00000000-0000-0000-0000-000000000005" '
+        'creatingUser="00000000-0000-0000-0000-000000000001">'
+        '<CodeRef targetGUID="00000000-0000-0000-0000-000000000002"/></Coding>'
+        "</PlainTextSelection></TextSource></Sources></Project>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("sources/00000000-0000-0000-0000-000000000003.txt", text.encode())
+    with pytest.raises(QualcopeError, match="found 2 characters after it"):
+        exchange.import_into_new(tmp_path / "new.db", path, "tester")
+    assert not (tmp_path / "new.db").exists()
+    _, report = exchange.import_into_new(tmp_path / "new.db", path, "tester", lenient=True)
+    assert report.counts["codings"] == 0 and any("left out" in n for n in report.notes)
+    # With the positions counted in the file (CRs included), the quote lands exactly.
+    right = text.index(quote)
+    fixed = qde.replace(
+        f'startPosition="{start}" endPosition="{start + len(quote)}"',
+        f'startPosition="{right}" endPosition="{right + len(quote)}"',
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Project.qde", fixed)
+        archive.writestr(
+            "Sources/00000000-0000-0000-0000-000000000003.txt", b"\xef\xbb\xbf" + text.encode()
+        )
+    _, report = exchange.import_into_new(tmp_path / "ok.db", path, "tester")
+    with Project.open(tmp_path / "ok.db", "tester") as project:
+        assert [s for _, s in project_rows(project)] == [quote]
+
+
+def test_the_cli_exports_and_imports_a_project(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qualcope.cli import cli
+
+    require(QC_DEMO)
+    run = CliRunner().invoke
+    result = run(
+        cli,
+        [
+            "--db",
+            str(tmp_path / "qc.db"),
+            "import",
+            "project",
+            str(QC_DEMO),
+            "--into",
+            str(tmp_path / "qc.db"),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "205 codings" in result.stdout and "262 codes" in result.stdout
+    out = tmp_path / "qc.qdpx"
+    result = run(cli, ["--db", str(tmp_path / "qc.db"), "export", "project", str(out)])
+    assert result.exit_code == 0 and "205 codings" in result.stderr
+    init = run(cli, ["--db", str(tmp_path / "empty.db"), "init"])
+    assert init.exit_code == 0
+    again = run(cli, ["--db", str(tmp_path / "empty.db"), "import", str(out)])
+    assert again.exit_code == 0, again.stderr
+    refused = run(cli, ["--db", str(tmp_path / "empty.db"), "import", str(out)])
+    assert refused.exit_code == 1 and "--into NEW.db" in refused.stderr
+    rows = list(csv.reader(refused.stderr.splitlines()))
+    assert len(rows) == 1  # one line

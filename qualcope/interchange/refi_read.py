@@ -5,12 +5,14 @@ A ``.qdpx`` is a zip holding ``project.qde`` (``urn:QDA-XML:project:1.0``) and t
 where the field is sloppy: any namespace or none, ``Project.qde`` or ``project.qde``,
 ``Sources/`` or ``sources/``, ``internal://`` paths or bare file names, UTF-8 texts with a
 byte-order mark, an empty ``<Sets/>``. It is strict where a mistake would misplace a coding:
-duplicate GUIDs, a reference to nothing (a code, a user, a source file), or a selection
-outside its text stop the import with a one-line error naming the element and its line;
-``lenient`` skips such an item and lists it instead. Nothing is ever clamped. What qualcope
-cannot take (pictures, PDFs, audio, video, sets, graphs) is listed in ``skipped``.
+duplicate GUIDs, a reference to nothing (a code, a user, a source file), a source without
+text, or a selection outside its text stop the import with a one-line error naming the
+element and its line; ``lenient`` skips such an item (a source or note by an unknown user
+only loses its user) and lists it instead. Nothing is ever clamped. What qualcope cannot take
+(pictures, PDFs, audio, video, sets, graphs) is listed in ``skipped``.
 
-The archive is read in memory (``safe_archive``); nothing is extracted.
+The archive is read in memory (``safe_archive``); nothing is extracted, and a member several
+sources name is read once.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,17 @@ from qualcope.interchange.project_snapshot import (
     ExchangeSource,
     ExchangeUser,
 )
+from qualcope.interchange.refi_xml import (
+    ReadState,
+    child,
+    children,
+    colour_of,
+    integer,
+    local,
+    made_up_guid,
+    ref,
+    timestamp,
+)
 from qualcope.interchange.safe_archive import SafeArchive, parse_xml
 
 QDPX = "REFI-QDA project (.qdpx)"
@@ -50,110 +61,6 @@ _MEDIA = {
 }
 
 
-def local(element: etree._Element) -> str:
-    """An element's name without its namespace (tools disagree on namespaces)."""
-    tag = element.tag
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def children(element: etree._Element, name: str) -> Iterator[etree._Element]:
-    return (child for child in element if local(child) == name)
-
-
-def child(element: etree._Element, name: str) -> etree._Element | None:
-    return next(children(element, name), None)
-
-
-def ref(value: str | None) -> str:
-    """A GUID as stored: lower case, without the braces some tools write."""
-    return (value or "").strip().strip("{}").lower()
-
-
-def timestamp(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def colour_of(value: str | None) -> str | None:
-    """'#RGB' or '#RRGGBB' as '#rrggbb'; anything else: no colour."""
-    if not value or not value.startswith("#"):
-        return None
-    digits = value[1:]
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    if len(digits) != 6 or any(c not in "0123456789abcdefABCDEF" for c in digits):
-        return None
-    return "#" + digits.lower()
-
-
-@dataclass
-class _Reader:
-    """The state of one read: the archive, the XML, what was found and what was skipped."""
-
-    archive: SafeArchive
-    path: Path
-    lenient: bool
-    skipped: list[str] = field(default_factory=list)
-    guids: Counter[str] = field(default_factory=Counter)
-    guid_lines: dict[str, int] = field(default_factory=dict)
-    notes: dict[str, ExchangeNote] = field(default_factory=dict)
-    used_notes: set[str] = field(default_factory=set)
-    code_guids: set[str] = field(default_factory=set)
-    user_guids: set[str] = field(default_factory=set)
-
-    def fail(self, message: str, element: etree._Element | None = None) -> None:
-        """A defect that would misplace data: an error, or (lenient) a skipped item."""
-        line = element.sourceline if element is not None else None
-        if self.lenient:
-            self.skipped.append(f"line {line}: {message}" if line else message)
-            return
-        raise ImportFileError(message, path=self.path, line=line)
-
-    def guid(self, element: etree._Element, *, required: bool = True) -> str:
-        value = ref(element.get("guid"))
-        if not value and required:
-            raise ImportFileError(
-                f"a <{local(element)}> has no guid", path=self.path, line=element.sourceline
-            )
-        if value:
-            self.guids[value] += 1
-            self.guid_lines.setdefault(value, element.sourceline or 0)
-        return value
-
-    def text_of(self, element: etree._Element, what: str) -> str | None:
-        """The plain text of a source or note: inline, or the archive member it names."""
-        inline = child(element, "PlainTextContent")
-        if inline is not None:
-            return inline.text or ""
-        target = element.get("plainTextPath")
-        if not target:
-            return None
-        member = self._member(target)
-        if member is None:
-            self.fail(f"{what}: its text {target!r} is not in the archive", element)
-            return None
-        data = self.archive.read(member)
-        try:
-            return data.decode("utf-8-sig")  # a byte-order mark is not text
-        except UnicodeDecodeError as exc:
-            self.fail(f"{what}: {member} is not UTF-8 (byte offset {exc.start})", element)
-            return None
-
-    def _member(self, target: str) -> str | None:
-        if target.startswith("relative://"):
-            return None  # outside the archive (basePath): never read
-        name = target.removeprefix("internal://").lstrip("/")
-        for candidate in (f"sources/{name}", name):
-            found = self.archive.find(candidate)
-            if found is not None:
-                return found
-        return None
-
-
 def read_qdpx(path: Path, *, lenient: bool = False) -> ExchangeProject:
     """The project in a ``.qdpx`` file (see the module docstring)."""
     path = Path(path)
@@ -164,7 +71,7 @@ def read_qdpx(path: Path, *, lenient: bool = False) -> ExchangeProject:
         root = parse_xml(archive.read(names[0]), path, names[0])
         if local(root) != "Project":
             raise archive.error(f"{names[0]} holds a <{local(root)}>, not a <Project>")
-        reader = _Reader(archive, path, lenient)
+        reader = ReadState(archive, path, lenient)
         extension = _extension(archive)
         return _project(reader, root, extension)
 
@@ -180,7 +87,7 @@ def _extension(archive: SafeArchive) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _project(reader: _Reader, root: etree._Element, extension: dict[str, Any]) -> ExchangeProject:
+def _project(reader: ReadState, root: etree._Element, extension: dict[str, Any]) -> ExchangeProject:
     users = tuple(
         ExchangeUser(reader.guid(user), user.get("name") or user.get("id") or "user")
         for users in children(root, "Users")
@@ -190,12 +97,13 @@ def _project(reader: _Reader, root: etree._Element, extension: dict[str, Any]) -
     for notes in children(root, "Notes"):
         for note in children(notes, "Note"):
             guid = reader.guid(note)
-            text = reader.text_of(note, f"note {note.get('name') or guid}") or ""
+            what = f"note {note.get('name') or guid}"
+            text = reader.text_of(note, what, required=False) or ""
             reader.notes[guid] = ExchangeNote(
                 guid,
                 text,
                 note.get("name") or "",
-                ref(note.get("creatingUser")) or None,
+                reader.user(note, what)[1],
                 timestamp(note.get("creationDateTime")),
             )
     codebook = _codebook(reader, root)
@@ -239,7 +147,7 @@ def _project(reader: _Reader, root: etree._Element, extension: dict[str, Any]) -
     )
 
 
-def _note_texts(reader: _Reader, element: etree._Element) -> tuple[str, ...]:
+def _note_texts(reader: ReadState, element: etree._Element) -> tuple[str, ...]:
     texts = []
     for note_ref in children(element, "NoteRef"):
         target = ref(note_ref.get("targetGUID"))
@@ -252,7 +160,7 @@ def _note_texts(reader: _Reader, element: etree._Element) -> tuple[str, ...]:
     return tuple(texts)
 
 
-def _codebook(reader: _Reader, root: etree._Element) -> CodebookSpec:
+def _codebook(reader: ReadState, root: etree._Element) -> CodebookSpec:
     from qualcope.interchange.refi_codebook import description_fields
 
     book = child(root, "CodeBook")
@@ -298,7 +206,7 @@ def _codebook(reader: _Reader, root: etree._Element) -> CodebookSpec:
 
 
 def _variable_values(
-    reader: _Reader, element: etree._Element, variables: dict[str, str]
+    reader: ReadState, element: etree._Element, variables: dict[str, str]
 ) -> dict[str, str]:
     values: dict[str, str] = {}
     for value in children(element, "VariableValue"):
@@ -313,7 +221,7 @@ def _variable_values(
 
 
 def _sources(
-    reader: _Reader, root: etree._Element, variables: dict[str, str]
+    reader: ReadState, root: etree._Element, variables: dict[str, str]
 ) -> Iterator[ExchangeSource]:
     media: Counter[str] = Counter()
     for block in children(root, "Sources"):
@@ -333,26 +241,27 @@ def _sources(
 
 
 def _text_source(
-    reader: _Reader, element: etree._Element, variables: dict[str, str]
+    reader: ReadState, element: etree._Element, variables: dict[str, str]
 ) -> ExchangeSource | None:
     guid = reader.guid(element)
     path = (element.get("plainTextPath") or "").rsplit("/", 1)[-1]
     fallback = path if path and not path.lower().startswith(guid) else guid
     name = element.get("name") or fallback  # qc writes no name, only its file's name
-    text = reader.text_of(element, f"source {name!r}")
+    text = reader.text_of(element, f"source {name!r}", required=True)
     if text is None:
-        if element.get("plainTextPath", "").startswith("relative://"):
-            reader.skipped.append(f"source {name!r}: its text lies outside the archive")
         return None
+    _, user = reader.user(element, f"source {name!r}")
     selections = []
     for selection in children(element, "PlainTextSelection"):
         found = _selection(reader, selection, text, name)
         if found is not None:
             selections.append(found)
     whole = _codings(reader, element, name)  # codings of the whole source
-    if whole:
+    if whole:  # a selection of the whole text, with a GUID a REFI writer can write again
         selections.append(
-            ExchangeSelection(guid=f"{guid}-whole", start=0, end=len(text), codings=whole)
+            ExchangeSelection(
+                guid=made_up_guid("whole", guid), start=0, end=len(text), codings=whole
+            )
         )
     return ExchangeSource(
         guid=guid,
@@ -361,20 +270,21 @@ def _text_source(
         selections=tuple(selections),
         variables=_variable_values(reader, element, variables),
         memo="\n\n".join(_note_texts(reader, element)),
-        user_guid=ref(element.get("creatingUser")) or None,
+        user_guid=user,
         created=timestamp(element.get("creationDateTime")),
     )
 
 
 def _selection(
-    reader: _Reader, element: etree._Element, text: str, source: str
+    reader: ReadState, element: etree._Element, text: str, source: str
 ) -> ExchangeSelection | None:
     guid = reader.guid(element)
-    try:
-        start = int(element.get("startPosition", ""))
-        end = int(element.get("endPosition", ""))
-    except ValueError:
-        reader.fail(f"selection {guid} in {source!r}: positions are not whole numbers", element)
+    start, end = integer(element.get("startPosition")), integer(element.get("endPosition"))
+    if start is None or end is None:
+        found = f"{element.get('startPosition')!r}-{element.get('endPosition')!r}"
+        reader.fail(
+            f"selection {guid} in {source!r}: positions {found} are not whole numbers", element
+        )
         return None
     if not 0 <= start <= end <= len(text):
         reader.fail(
@@ -382,6 +292,9 @@ def _selection(
             f"(0-{len(text)})",
             element,
         )
+        return None
+    known, user = reader.user(element, f"selection {guid} in {source!r}")
+    if not known:
         return None
     description = child(element, "Description")
     notes = _note_texts(reader, element)
@@ -392,14 +305,14 @@ def _selection(
         start=start,
         end=end,
         quote=element.get("name") or "",
-        user_guid=ref(element.get("creatingUser")) or None,
+        user_guid=user,
         created=timestamp(element.get("creationDateTime")),
         codings=_codings(reader, element, source),
         notes=notes,
     )
 
 
-def _codings(reader: _Reader, element: etree._Element, source: str) -> tuple[ExchangeCoding, ...]:
+def _codings(reader: ReadState, element: etree._Element, source: str) -> tuple[ExchangeCoding, ...]:
     """The codings of a selection (or a whole source); each must name a known code, and a
     known user when it names one."""
     found = []
@@ -413,9 +326,8 @@ def _codings(reader: _Reader, element: etree._Element, source: str) -> tuple[Exc
                 coding,
             )
             continue
-        user = ref(coding.get("creatingUser")) or None
-        if user is not None and user not in reader.user_guids:
-            reader.fail(f"coding {guid} in {source!r} was made by an unknown user ({user})", coding)
+        known, user = reader.user(coding, f"coding {guid} in {source!r}")
+        if not known:
             continue
         found.append(
             ExchangeCoding(
@@ -430,7 +342,7 @@ def _codings(reader: _Reader, element: etree._Element, source: str) -> tuple[Exc
 
 
 def _cases(
-    reader: _Reader, root: etree._Element, variables: dict[str, str]
+    reader: ReadState, root: etree._Element, variables: dict[str, str]
 ) -> Iterator[ExchangeCase]:
     for block in children(root, "Cases"):
         for element in children(block, "Case"):
@@ -446,7 +358,7 @@ def _cases(
             )
 
 
-def _check_guids(reader: _Reader) -> None:
+def _check_guids(reader: ReadState) -> None:
     twice = [guid for guid, n in reader.guids.items() if n > 1]
     if twice:
         listed = ", ".join(f"{g} (line {reader.guid_lines[g]})" for g in twice[:5])

@@ -9,7 +9,11 @@ link's favoured value) is ``qualcope/extension.json``, a part other tools ignore
 
 Output is deterministic: the same project gives the same bytes, zip member times included,
 except the project's own ``creationDateTime``. Positions are code points of the written
-source text, end-exclusive, as the standard's annex shows them.
+source text, end-exclusive, as the standard's annex shows them. Whatever a string holds, the
+output is valid: characters XML 1.0 forbids are left out of names and memos, and a lone
+surrogate (which UTF-8 cannot encode) becomes U+FFFD in texts, quotes, names and memos, one
+character for one, so every position still holds; qualcope's own part escapes it instead,
+so it comes back as it was.
 """
 
 from __future__ import annotations
@@ -39,15 +43,36 @@ _Q = "{" + NS + "}"
 GUID_NAMESPACE = uuid.UUID("8f0f3f8e-6b6e-4f59-9a4a-2f2d1c7e3b11")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Characters XML 1.0 forbids (the stored text has none, but names and memos may).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Surrogate code points (a str may hold them alone): XML forbids them, UTF-8 cannot encode them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(value: str) -> str:
+    """The text with each lone surrogate as U+FFFD: the same length, so positions hold."""
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def xml_text(value: str) -> str:
-    return _NOT_XML.sub("", value)
+    return _NOT_XML.sub("", encodable(value))
+
+
+def _escaped(text: str) -> str:
+    """Each surrogate as its \\u escape: JSON reads that back, and UTF-8 can encode it."""
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _json_text(value: object) -> str:
+    """JSON of qualcope's own part; a surrogate is written as its \\u escape, so it encodes as
+    UTF-8 and reads back as it was (two in a row that make a pair read back as one, as JSON
+    has it)."""
+    return _escaped(json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1))
 
 
 def derived_guid(*parts: str) -> str:
-    return str(uuid.uuid5(GUID_NAMESPACE, "/".join(parts)))
+    # A surrogate is named by its escape (uuid5 hashes UTF-8): names that differ only there
+    # keep different GUIDs, and every other name keeps the GUID earlier exports gave it.
+    return str(uuid.uuid5(GUID_NAMESPACE, _escaped("/".join(parts))))
 
 
 def _element(parent: etree._Element, tag: str, **attributes: str | None) -> etree._Element:
@@ -195,11 +220,11 @@ def write_qdpx(project: ExchangeProject, path: Path, *, created: datetime | None
     """Write the project to ``path`` atomically (nothing changes there on failure)."""
     members: list[tuple[str, bytes]] = [("project.qde", project_xml(project, created=created))]
     members.extend(
-        (f"sources/{source.guid}.txt", source.text.encode("utf-8")) for source in project.sources
+        (f"sources/{source.guid}.txt", encodable(source.text).encode("utf-8"))
+        for source in project.sources
     )
     if project.extension:
-        text = json.dumps(project.extension, ensure_ascii=False, sort_keys=True, indent=1)
-        members.append((EXTENSION_MEMBER, text.encode("utf-8")))
+        members.append((EXTENSION_MEMBER, _json_text(project.extension).encode("utf-8")))
     with atomic_file(Path(path)) as handle, zipfile.ZipFile(handle, "w") as archive:
         for name, data in _ordered(members):
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)

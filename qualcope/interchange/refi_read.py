@@ -131,7 +131,7 @@ def _project(reader: ReadState, root: etree._Element, extension: dict[str, Any])
                 reader.skipped.append(f"{len(items)} {label}{'s' if len(items) != 1 else ''}")
             elif kind == "Sets":
                 reader.skipped.append("an empty <Sets/> (not valid REFI-QDA; ignored)")
-    _check_guids(reader)
+    _check_guids(reader, root)
     free = [note for guid, note in reader.notes.items() if guid not in reader.used_notes]
     return ExchangeProject(
         name=root.get("name") or reader.path.stem,
@@ -148,16 +148,18 @@ def _project(reader: ReadState, root: etree._Element, extension: dict[str, Any])
 
 
 def _note_texts(reader: ReadState, element: etree._Element) -> tuple[str, ...]:
-    texts = []
-    for note_ref in children(element, "NoteRef"):
-        target = ref(note_ref.get("targetGUID"))
-        note = reader.notes.get(target)
-        if note is None:
-            reader.fail(f"a NoteRef points at no note ({target})", note_ref)
-            continue
-        reader.used_notes.add(target)
-        texts.append(note.text)
-    return tuple(texts)
+    return tuple(text for ref_ in children(element, "NoteRef") for text in _note_text(reader, ref_))
+
+
+def _note_text(reader: ReadState, note_ref: etree._Element) -> tuple[str, ...]:
+    """The text of the note a NoteRef points at (none, and a defect, when it points at none)."""
+    target = ref(note_ref.get("targetGUID"))
+    note = reader.notes.get(target)
+    if note is None:
+        reader.fail(f"a NoteRef points at no note ({target})", note_ref)
+        return ()
+    reader.used_notes.add(target)
+    return (note.text,)
 
 
 def _codebook(reader: ReadState, root: etree._Element) -> CodebookSpec:
@@ -296,49 +298,62 @@ def _selection(
     known, user = reader.user(element, f"selection {guid} in {source!r}")
     if not known:
         return None
-    description = child(element, "Description")
-    notes = _note_texts(reader, element)
-    if description is not None and (description.text or "").strip():
-        notes = (description.text or "", *notes)
+    # One pass over the children (a selection has few): its description, notes, codings.
+    notes: list[str] = []
+    codings: list[ExchangeCoding] = []
+    for item in element:
+        tag = item.tag
+        if not isinstance(tag, str):
+            continue
+        name = tag[tag.rfind("}") + 1 :]
+        if name == "Coding":
+            coding = _coding(reader, item, source)
+            if coding is not None:
+                codings.append(coding)
+        elif name == "NoteRef":
+            notes.extend(_note_text(reader, item))
+        elif name == "Description" and (item.text or "").strip():
+            notes.insert(0, item.text or "")
+    created = element.get("creationDateTime")
     return ExchangeSelection(
         guid=guid,
         start=start,
         end=end,
         quote=element.get("name") or "",
         user_guid=user,
-        created=timestamp(element.get("creationDateTime")),
-        codings=_codings(reader, element, source),
-        notes=notes,
+        created=timestamp(created) if created else None,
+        codings=tuple(codings),
+        notes=tuple(notes),
     )
 
 
 def _codings(reader: ReadState, element: etree._Element, source: str) -> tuple[ExchangeCoding, ...]:
-    """The codings of a selection (or a whole source); each must name a known code, and a
-    known user when it names one."""
-    found = []
-    for coding in children(element, "Coding"):
-        guid = reader.guid(coding)
-        code_ref = child(coding, "CodeRef")
-        target = ref(code_ref.get("targetGUID")) if code_ref is not None else ""
-        if target not in reader.code_guids:
-            reader.fail(
-                f"coding {guid} in {source!r} refers to no code ({target or 'none given'})",
-                coding,
-            )
-            continue
-        known, user = reader.user(coding, f"coding {guid} in {source!r}")
-        if not known:
-            continue
-        found.append(
-            ExchangeCoding(
-                guid=guid,
-                code_guid=target,
-                user_guid=user,
-                created=timestamp(coding.get("creationDateTime")),
-                memo="\n\n".join(_note_texts(reader, coding)),
-            )
+    """The codings of a whole source."""
+    found = (_coding(reader, coding, source) for coding in children(element, "Coding"))
+    return tuple(coding for coding in found if coding is not None)
+
+
+def _coding(reader: ReadState, coding: etree._Element, source: str) -> ExchangeCoding | None:
+    """A coding; it must name a known code, and a known user when it names one."""
+    guid = reader.guid(coding)
+    code_ref = child(coding, "CodeRef")
+    target = ref(code_ref.get("targetGUID")) if code_ref is not None else ""
+    if target not in reader.code_guids:
+        reader.fail(
+            f"coding {guid} in {source!r} refers to no code ({target or 'none given'})", coding
         )
-    return tuple(found)
+        return None
+    known, user = reader.user(coding, f"coding {guid} in {source!r}")
+    if not known:
+        return None
+    created = coding.get("creationDateTime")
+    return ExchangeCoding(
+        guid=guid,
+        code_guid=target,
+        user_guid=user,
+        created=timestamp(created) if created else None,
+        memo="\n\n".join(_note_texts(reader, coding)),
+    )
 
 
 def _cases(
@@ -358,10 +373,15 @@ def _cases(
             )
 
 
-def _check_guids(reader: ReadState) -> None:
+def _check_guids(reader: ReadState, root: etree._Element) -> None:
     twice = [guid for guid, n in reader.guids.items() if n > 1]
     if twice:
-        listed = ", ".join(f"{g} (line {reader.guid_lines[g]})" for g in twice[:5])
+        lines: dict[str, int] = {}
+        for element in root.iter():  # only on this error path: find where each first stands
+            found = ref(element.get("guid")) if isinstance(element.tag, str) else ""
+            if found in twice:
+                lines.setdefault(found, element.sourceline or 0)
+        listed = ", ".join(f"{g} (line {lines.get(g, 0)})" for g in twice[:5])
         more = f" and {len(twice) - 5} more" if len(twice) > 5 else ""
         raise ImportFileError(
             f"GUIDs used twice: {listed}{more}; nothing was imported", path=reader.path

@@ -36,16 +36,21 @@ def local(element: etree._Element) -> str:
 
 
 def children(element: etree._Element, name: str) -> Iterator[etree._Element]:
-    return (child for child in element if local(child) == name)
+    """Child elements of that name in any namespace or none (lxml's ``{*}``, at C speed)."""
+    return element.iterchildren("{*}" + name)
 
 
 def child(element: etree._Element, name: str) -> etree._Element | None:
-    return next(children(element, name), None)
+    return next(element.iterchildren("{*}" + name), None)  # find() parses its path each call
 
 
 def ref(value: str | None) -> str:
     """A GUID as stored: lower case, without the braces some tools write."""
-    return (value or "").strip().strip("{}").lower()
+    if value is None:
+        return ""
+    if len(value) == 36 and value.islower():  # already so (nearly always): no copies
+        return value
+    return value.strip().strip("{}").lower()
 
 
 def made_up_guid(*parts: str) -> str:
@@ -90,7 +95,6 @@ class ReadState:
     lenient: bool
     skipped: list[str] = field(default_factory=list)
     guids: Counter[str] = field(default_factory=Counter)
-    guid_lines: dict[str, int] = field(default_factory=dict)
     notes: dict[str, ExchangeNote] = field(default_factory=dict)
     used_notes: set[str] = field(default_factory=set)
     code_guids: set[str] = field(default_factory=set)
@@ -113,8 +117,7 @@ class ReadState:
                 f"a <{local(element)}> has no guid", path=self.path, line=element.sourceline
             )
         if value:
-            self.guids[value] += 1
-            self.guid_lines.setdefault(value, element.sourceline or 0)
+            self.guids[value] += 1  # lines are looked up only when one is used twice
         return value
 
     def user(self, element: etree._Element, what: str) -> tuple[bool, str | None]:

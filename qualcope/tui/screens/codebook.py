@@ -369,7 +369,9 @@ class CodebookScreen(Screen[None]):
     @work(group="codebook-edit")
     async def action_export(self) -> None:
         path = await self.app.push_screen_wait(
-            CodebookPrompt("Export the codebook to (.yaml, .csv or .md)", value="codebook.yaml")
+            CodebookPrompt(
+                "Export the codebook to (.yaml, .csv, .md or .qdc)", value="codebook.yaml"
+            )
         )
         if path:
             spec = await self.call(
@@ -381,7 +383,7 @@ class CodebookScreen(Screen[None]):
     @work(group="codebook-edit")
     async def action_import(self) -> None:
         path = await self.app.push_screen_wait(
-            CodebookPrompt("Import a codebook file (.yaml or .csv), merged by code path")
+            CodebookPrompt("Import a codebook file (.yaml, .csv or .qdc), merged by code path")
         )
         if not path:
             return

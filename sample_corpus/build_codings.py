@@ -67,9 +67,10 @@ def locate(
 
 
 def build(out: Path) -> int:
+    from qualcope.interchange.codings_csv import COLUMNS
     from qualcope.paths import default_codebook
     from qualcope.services import codebook, codetree
-    from qualcope.services.coding_exchange import COLUMNS, import_codings
+    from qualcope.services.coding_exchange import import_codings
     from qualcope.services.documents import get_document, list_documents, list_segments
     from qualcope.services.importing import import_paths
     from qualcope.services.positions import FILE, load_positions

@@ -15,7 +15,7 @@ from qualcope.cli.common import (
     label_options,
     open_project,
 )
-from qualcope.cli.ingest_cmds import speaker_summary
+from qualcope.cli.import_output import speaker_summary
 from qualcope.errors import QualcopeError
 
 DOCUMENT_COLUMNS = (

@@ -1,85 +1,21 @@
-"""Transcript commands: import, show, segments; and the shared rich progress bar."""
+"""Transcript commands: import, show, segments (the import's output is ``cli.import_output``)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
 from qualcope.cli.common import (
     common_options,
     emit_rows,
-    err_console_print,
     format_option,
     label_options,
     open_project,
 )
-from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
+from qualcope.cli.import_output import progress_bar, summarise
 from qualcope.errors import ImportFileError
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from qualcope.services.importing import FileOutcome, ImportReport
-
-
-@contextmanager
-def progress_bar(label: str, console: Console | None = None) -> Iterator[ProgressCallback]:
-    """A rich progress bar on stderr (files done and words/second) fed by ProgressUpdates.
-
-    Nothing is drawn when stderr is not a terminal, so piped output and logs stay clean.
-    """
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-    from rich.text import Text
-
-    console = console or Console(stderr=True)
-    if not console.is_terminal:
-        yield no_progress
-        return
-
-    class WordsPerSecond(ProgressColumn):
-        def render(self, task: Any) -> Text:
-            words = int(task.fields.get("words", 0))
-            elapsed = task.elapsed or 0.0
-            rate = words / elapsed if elapsed > 0 else 0.0
-            return Text(f"{words:,} words, {rate:,.0f} words/s", style="progress.data.speed")
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}", markup=False),
-        BarColumn(),
-        MofNCompleteColumn(),
-        WordsPerSecond(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(label, total=None, words=0)
-
-        def update(event: ProgressUpdate) -> None:
-            # Messages carry file names: the column shows them as plain text, never markup.
-            progress.update(
-                task,
-                completed=event.done,
-                total=event.total,
-                description=f"{label} {event.message}"[:60],
-                words=event.words,
-            )
-
-        yield update
 
 
 @click.command(
@@ -218,7 +154,7 @@ def import_(
             allow_similar=allow_similar,
             on_progress=on_progress,
         )
-    _summarise(ctx, report)
+    summarise(ctx, report)
 
 
 def _whole_project(paths: tuple[Path, ...]) -> Path | None:
@@ -281,78 +217,7 @@ def _import_table(
             allow_similar=allow_similar,
             on_progress=on_progress,
         )
-    _summarise(ctx, report)
-
-
-def _summarise(ctx: click.Context, report: ImportReport) -> None:
-    """Per file what happened, then the batch's summary line (also when every file failed);
-    a single file that failed is one error line."""
-    if len(report.outcomes) == 1 and report.failed:
-        err_console_print(f"qualcope: error: {_where(report.failed[0])}")
-        ctx.exit(1)
-    for outcome in report.outcomes:
-        if outcome.status == "imported":
-            _imported(outcome)
-        elif outcome.status == "skipped":
-            err_console_print(f"skipped {outcome.path}: {outcome.message}")
-    for kind, values in report.new_values.items():
-        plural = {"role": "roles", "case": "cases", "attribute": "attributes"}[kind]
-        err_console_print(f"new {plural}: {', '.join(values)}")
-    for ignored in report.ignored:
-        err_console_print(f"ignored {ignored}")
-    for outcome in report.failed:
-        err_console_print(f"qualcope: error: {_where(outcome)}")
-    rate = report.words / report.seconds if report.seconds > 0 else 0.0
-    summary = (
-        f"{len(report.imported)} imported ({report.words:,} words, {rate:,.0f} words/s), "
-        f"{len(report.skipped)} skipped, {len(report.failed)} failed"
-    )
-    if report.stopped:
-        summary += ", stopped before the end"
-    err_console_print(summary)
-    if report.failed:
-        names = ", ".join(Path(o.path).name for o in report.failed)
-        err_console_print(f"not imported: {names}")
-        ctx.exit(1)
-    if report.stopped:
-        ctx.exit(1)
-
-
-def _imported(outcome: FileOutcome) -> None:
-    """The facts of one imported file (stdout) and what the user should look at (stderr)."""
-    interviewer = f", {outcome.interviewer_turns} by the interviewer"
-    notes = f" ({outcome.message})" if outcome.message else ""
-    click.echo(
-        f"imported {outcome.name}: {outcome.words:,} words, {outcome.turns} turns"
-        f"{interviewer if outcome.interviewer_turns else ''}, "
-        f"{outcome.sentences} sentences, {outcome.language}{notes}"
-    )
-    if any(name for name, _, _ in outcome.speakers):
-        click.echo(f"  speakers: {speaker_summary(outcome.speakers)}")
-    if outcome.preambles:
-        blocks = "block" if outcome.preambles == 1 else "blocks"
-        click.echo(f"  preamble (no speaker, not counted): {outcome.preambles} {blocks}")
-    if outcome.changes:
-        click.echo(f"  changed in the text: {outcome.changes}")
-    for note in outcome.label_notes:
-        err_console_print(f"warning: {outcome.path}, {note}")
-    if outcome.left_out:
-        err_console_print(f"warning: {outcome.path}: not imported: {', '.join(outcome.left_out)}")
-
-
-def speaker_summary(speakers: Sequence[tuple[str, int, bool]]) -> str:
-    """'Interviewer (interviewer, 20 turns), Marleen (19 turns)'."""
-    parts = []
-    for name, turns, interviewer in speakers:
-        count = f"{turns} turn{'s' if turns != 1 else ''}"
-        role = "interviewer, " if interviewer else ""
-        parts.append(f"{name or '(no label)'} ({role}{count})")
-    return ", ".join(parts)
-
-
-def _where(outcome: FileOutcome) -> str:
-    line = f", line {outcome.line}" if outcome.line is not None else ""
-    return f"{outcome.path}{line}: {outcome.message}"
+    summarise(ctx, report)
 
 
 @click.command(

@@ -118,7 +118,7 @@ Examples:
 @click.pass_context
 def demo(ctx: click.Context, no_tui: bool) -> None:
     """Build the demo project (ICVC codebook, sample corpus, reference coding) and open it."""
-    from qualcope.cli.ingest_cmds import progress_bar
+    from qualcope.cli.import_output import progress_bar
     from qualcope.services.demo import open_or_build_demo
 
     with progress_bar("building the demo") as on_progress:

@@ -49,7 +49,7 @@ def suggest(ctx: click.Context, code: str | None, document: str | None, retrain:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from qualcope.cli.ingest_cmds import progress_bar
+    from qualcope.cli.import_output import progress_bar
     from qualcope.services import documents as documents_service
     from qualcope.services import suggestions as service
 
@@ -104,7 +104,7 @@ Examples:
 def evaluate(ctx: click.Context, folds: int, fmt: str) -> None:
     """Cross-validate suggestions on the project's codings: precision, recall and F1 per code,
     per group and macro-averaged, for cue-only, classifier-only and combined."""
-    from qualcope.cli.ingest_cmds import progress_bar
+    from qualcope.cli.import_output import progress_bar
     from qualcope.services import suggestions as service
 
     with open_project(ctx) as project, progress_bar("evaluate") as on_progress:

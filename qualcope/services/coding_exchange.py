@@ -1,22 +1,21 @@
 """Codings as CSV: ``qualcope codings import FILE`` and ``qualcope codings export FILE``.
 
-Columns: guid, file, start, end, positions, code, coder, memo, copes_with, favoured_value,
-quote. ``file`` is the document's name; ``start``/``end`` are code-point offsets, end
-exclusive, in *file positions* (the characters of the file as other tools count them) or
-*stored positions* (qualcope's canonical text), as ``positions`` says (``services.positions``
-converts); ``code`` is a code path, ``copes_with`` the guid(s) of the value-conflict
-coding(s) in the same file that a coping-strategy coding copes with (``;``-separated, with
-``favoured_value`` code paths aligned to them). An import is one transaction and one
-undoable action: any bad row rolls the whole file back, with an error naming the file and
-line. A quote, when given, must be the text at the span (line endings and accents compared
-as stored), so offsets that drifted are caught and explained instead of stored; a row
-without a quote gets it from the text, is counted in the report and marked unchecked.
+Owns what an import and an export do with the project; the file format (columns, reading
+and writing the rows) is ``interchange.codings_csv``. ``file`` is the document's name;
+``start``/``end`` are code-point offsets, end exclusive, in *file positions* (the characters
+of the file as other tools count them) or *stored positions* (qualcope's canonical text), as
+``positions`` says (``services.positions`` converts); ``code`` is a code path, ``copes_with``
+the guid(s) of the value-conflict coding(s) in the same file that a coping-strategy coding
+copes with (``;``-separated, with ``favoured_value`` code paths aligned to them). An import
+is one transaction and one undoable action: any bad row rolls the whole file back, with an
+error naming the file and line. A quote, when given, must be the text at the span (line
+endings and accents compared as stored), so offsets that drifted are caught and explained
+instead of stored; a row without a quote gets it from the text, is counted in the report
+and marked unchecked.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +26,8 @@ from sqlalchemy.orm import Session
 from qualcope.db.models import Code, Coder, Coding, CodingLink, Document
 from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
 from qualcope.errors import ImportFileError, QualcopeError
-from qualcope.ingest.sniff import read_capped
-from qualcope.interchange.atomic import write_text_atomic
-from qualcope.interchange.safe_csv import neutralise, unneutralise
+from qualcope.interchange.codings_csv import LIST_SEPARATOR, read_rows, write_rows
+from qualcope.interchange.safe_csv import unneutralise
 from qualcope.services import codetree
 from qualcope.services.positions import (
     FILE,
@@ -41,21 +39,6 @@ from qualcope.services.positions import (
 )
 from qualcope.services.project import Project
 
-COLUMNS = (
-    "guid",
-    "file",
-    "start",
-    "end",
-    "positions",
-    "code",
-    "coder",
-    "memo",
-    "copes_with",
-    "favoured_value",
-    "quote",
-)
-REQUIRED = ("file", "start", "end", "code")
-LIST_SEPARATOR = ";"
 GUID_MAX = 36
 
 
@@ -84,38 +67,6 @@ class _LinkRow:
     favoured: list[str]
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header (lower-cased) and (line number, cells) of each non-empty record."""
-    data = read_capped(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"is not UTF-8 (byte offset {exc.start}); save it as UTF-8 CSV", path=path
-        ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                records.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportFileError(f"is not a valid CSV file ({exc})", path=path, line=line) from exc
-    if not records:
-        raise ImportFileError("the file is empty", path=path)
-    header = [cell.strip().lower() for cell in records[0][1]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ImportFileError(
-            f"missing column(s) {', '.join(missing)} (expected {','.join(COLUMNS)})",
-            path=path,
-            line=1,
-        )
-    return header, records[1:]
-
-
 def import_codings(
     project: Project,
     path: Path,
@@ -131,7 +82,7 @@ def import_codings(
     path = Path(path)
     if positions not in POSITION_KINDS:
         raise ImportFileError(f"unknown positions {positions!r} (file or stored)", path=path)
-    header, records = _read_rows(path)
+    header, records = read_rows(path)
     with project.write(f"import codings from {path.name}", undoable=undoable) as session:
         importer = _Importer(session, path, project.coder_id(session), project.coder)
         importer.default_positions = positions
@@ -436,10 +387,5 @@ def export_codings(
 ) -> int:
     """Write the codings CSV atomically (formula cells neutralised); returns the row count."""
     rows = export_rows(project, coder, positions)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([neutralise(row[c]) for c in COLUMNS])
-    write_text_atomic(Path(path), buffer.getvalue())
+    write_rows(Path(path), rows)
     return len(rows)

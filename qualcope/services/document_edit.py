@@ -28,7 +28,8 @@ from qualcope.db.models import (
 from qualcope.errors import NotFoundError, QualcopeError
 from qualcope.ingest.labels import base_of, is_interviewer, label_key
 from qualcope.ingest.vocabulary import Vocabulary, loose_key
-from qualcope.services.importing import display_name, project_vocabulary
+from qualcope.services.import_store import display_name
+from qualcope.services.importing import project_vocabulary
 from qualcope.services.project import Project
 from qualcope.services.resegment import TEXT_FORMATS
 from qualcope.services.row_changes import (

@@ -35,7 +35,7 @@ from qualcope.services.exchange_codings import (
     store_memos,
 )
 from qualcope.services.exchange_prepare import ExchangeImport, Ready, prepare_sources
-from qualcope.services.importing import store_document
+from qualcope.services.import_store import store_document
 from qualcope.services.project import Project
 
 ROLE_VARIABLES = ("role", "actor role", "rol")

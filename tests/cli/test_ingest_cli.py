@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from rich.console import Console
 
 from qualcope.cli import cli
-from qualcope.cli.ingest_cmds import progress_bar
+from qualcope.cli.import_output import progress_bar
 from qualcope.domain import ProgressUpdate
 from tests.conftest import ICVC, SAMPLE_CORPUS
 

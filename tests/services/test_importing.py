@@ -18,7 +18,7 @@ from qualcope.db.models import Action, Case, Coder, Document, Event, Participant
 from qualcope.domain import ProgressUpdate
 from qualcope.errors import ImportFileError, NothingToDoError, QualcopeError
 from qualcope.services import documents as documents_service
-from qualcope.services import importing
+from qualcope.services import import_store
 from qualcope.services.documents import list_documents, list_segments
 from qualcope.services.history import can_undo, undo
 from qualcope.services.importing import import_paths
@@ -127,7 +127,7 @@ def test_a_failure_while_storing_leaves_no_trace(
     def explode(*_: object) -> None:
         raise QualcopeError("disk on fire")
 
-    monkeypatch.setattr(importing, "store_turns", explode)
+    monkeypatch.setattr(import_store, "store_turns", explode)
     report = import_paths(
         project,
         [make_file("Ana: new text\nBen: more", "second.txt")],
@@ -311,7 +311,7 @@ def test_a_file_imported_meanwhile_elsewhere_is_skipped(
     import_paths(project, [path])
     before = counts(project)
     # This batch's view of the project is stale: it does not know the document.
-    outcome = importing.store_prepared(project, prepare(ImportItem(path, lang="en")), {}, set())
+    outcome = import_store.store_prepared(project, prepare(ImportItem(path, lang="en")), {}, set())
     assert outcome.status == "skipped" and "already in the project as document 1" in (
         outcome.message
     )
@@ -359,7 +359,7 @@ def test_hostile_file_names_are_shown_clean_and_short(project: Project, tmp_path
     import_paths(project, [folder])
     names = sorted(ref.name for ref in list_documents(project))
     assert names[0] == "evil" + "txt.exe.txt"
-    assert len(names[1]) == importing.MAX_NAME and names[1].endswith("…")
+    assert len(names[1]) == import_store.MAX_NAME and names[1].endswith("…")
     outside = [p for p in tmp_path.rglob("*") if p.is_file() and folder not in p.parents]
     assert all(p.name.startswith("project.db") for p in outside)  # nothing written elsewhere
 

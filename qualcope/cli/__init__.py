@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "qualcope.cli.suggest_cmds",
     "qualcope.cli.report_cmds",
     "qualcope.cli.exchange_cmds",
+    "qualcope.cli.agreement_cmds",
 )
 
 

@@ -111,22 +111,18 @@ def train_engine(
     return Engine(lang, setup.cues, model, precision), model
 
 
-def cross_validate(
+def held_out_scores(
     data: LabelledUnits,
     languages: Mapping[int, str],
     setups: Mapping[str, LanguageSetup],
-    code_paths: Mapping[int, str],
     *,
     folds: int = 5,
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
     epochs: int = clf.EPOCHS,
-) -> Evaluation | None:
-    """Evaluate on labelled units (``languages``: document id -> language); None when stopped."""
-    codes = sorted(
-        {c for known in data.labels for c, v in known.items() if v},
-        key=lambda c: code_paths.get(c, ""),
-    )
+) -> tuple[list[dict[str, dict[int, float]]], str] | None:
+    """Every unit's scores per method (code id -> score) from engines trained without its
+    fold, and how the folds split ('document' or 'unit'); None when stopped."""
     assignment, split = fold_ids(data, folds)
     lang_of = [languages.get(u.document_id, "en") for u in data.units]
     cue_hits: list[list[tuple[int, str]]] = [[] for _ in data.units]
@@ -163,6 +159,37 @@ def cross_validate(
             for i, analysis in zip(test_idx, engine.analyse(texts), strict=True):
                 predictions[i] = {m: engine.scores(analysis, m) for m in METHODS}
     on_progress(ProgressUpdate(steps, steps, "scoring"))
+    return predictions, split
+
+
+def cross_validate(
+    data: LabelledUnits,
+    languages: Mapping[int, str],
+    setups: Mapping[str, LanguageSetup],
+    code_paths: Mapping[int, str],
+    *,
+    folds: int = 5,
+    on_progress: ProgressCallback = no_progress,
+    should_stop: StopCallback = never_stop,
+    epochs: int = clf.EPOCHS,
+) -> Evaluation | None:
+    """Evaluate on labelled units (``languages``: document id -> language); None when stopped."""
+    codes = sorted(
+        {c for known in data.labels for c, v in known.items() if v},
+        key=lambda c: code_paths.get(c, ""),
+    )
+    found = held_out_scores(
+        data,
+        languages,
+        setups,
+        folds=folds,
+        on_progress=on_progress,
+        should_stop=should_stop,
+        epochs=epochs,
+    )
+    if found is None:
+        return None
+    predictions, split = found
     counts: dict[str, dict[int, list[int]]] = {m: defaultdict(lambda: [0, 0, 0]) for m in METHODS}
     for i, known in enumerate(data.labels):
         for code_id in codes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -107,10 +108,31 @@ def mark_reference_coding_finished(project: Project, on_progress: ProgressCallba
     on_progress(ProgressUpdate(1, 1, "reference coding marked finished"))
 
 
+SECOND_CODER = "Second coder"
+
+
+def import_second_coding(project: Project, on_progress: ProgressCallback) -> None:
+    """A second coder's blind coding of three documents (``sample_corpus/second_coder.csv``),
+    marked finished, so the demo shows agreement and reconciliation."""
+    from qualcope.services.coding_exchange import import_codings
+    from qualcope.services.documents import find_document, set_finished
+
+    on_progress(ProgressUpdate(0, None, "second coder"))
+    source = paths.sample_corpus() / "second_coder.csv"
+    import_codings(project, source, on_progress=on_progress, undoable=False)
+    with source.open(encoding="utf-8", newline="") as handle:
+        names = sorted({row["file"] for row in csv.DictReader(handle)})
+    second = Project(project.engine, project.url, SECOND_CODER)
+    for name in names:
+        set_finished(second, find_document(second, name), True)
+    on_progress(ProgressUpdate(1, 1, "second coder's coding marked finished"))
+
+
 DemoStep = Callable[[Project, ProgressCallback], None]
 # Run in order after the codebook import; later features may append their own steps.
 DEMO_STEPS: list[DemoStep] = [
     import_sample_corpus,
     import_reference_codings,
     mark_reference_coding_finished,
+    import_second_coding,
 ]

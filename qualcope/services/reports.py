@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import and_, distinct, func, literal, select, true
 from sqlalchemy.orm import Session, aliased
 
 from qualcope import __version__
@@ -77,7 +77,7 @@ def provenance(project: Project, session: Session, scope: Scope, unit: str) -> d
         "qualcope": __version__,
         "project": project.path.name if project.path is not None else project.location,
         "codebook": codebook_state(session),
-        "coders": ", ".join(sorted(coders)) or "none",
+        "coders": (", ".join(sorted(coders)) or "none") + _shared_documents(session, f.coders),
         "unit": unit,
         "interviewer turns": "included" if f.include_interviewer else "excluded",
     }
@@ -85,6 +85,26 @@ def provenance(project: Project, session: Session, scope: Scope, unit: str) -> d
         if values:
             out[key] = ", ".join(values)
     return out
+
+
+def _shared_documents(session: Session, chosen: Sequence[str]) -> str:
+    """A warning when several coders' codings of the same documents are counted together."""
+    if len(chosen) == 1:
+        return ""
+    per_document = (
+        select(Coding.document_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Coder.name.in_(chosen) if chosen else true())
+        .group_by(Coding.document_id)
+        .having(func.count(distinct(Coding.coder_id)) > 1)
+    )
+    shared = session.scalar(select(func.count()).select_from(per_document.subquery())) or 0
+    if not shared:
+        return ""
+    return (
+        f" ({shared} document{'s' if shared != 1 else ''} coded by more than one of them: "
+        "all their codings are counted; choose one coder with --coder, e.g. --coder consensus)"
+    )
 
 
 # -------------------------------------------------------------- operations

@@ -44,7 +44,8 @@ def test_building_the_demo_reports_progress(tmp_path: Path) -> None:
     assert max(update.words for update in seen) > 12_000
     codings_done = [u for u in seen if u.message == "reference codings"]
     assert codings_done[-1].done >= 150
-    assert messages[-1] == "reference coding marked finished"
+    assert "reference coding marked finished" in messages
+    assert messages[-1] == "second coder's coding marked finished"
 
 
 def test_demo_refuses_to_overwrite_another_project(project: Project) -> None:
@@ -60,3 +61,19 @@ def test_demo_reference_coding_is_marked_finished(tmp_path: Path) -> None:
         refs = list_documents(built, coder=demo.REFERENCE_CODER)
         assert refs and all(ref.finished for ref in refs)
         assert not any(ref.finished for ref in list_documents(built))  # ana's own marks
+
+
+def test_demo_is_double_coded_for_agreement(tmp_path: Path) -> None:
+    """Three documents carry a second coder's finished coding, with real disagreements."""
+    from qualcope.services.agreement import POOLED, agreement
+
+    with demo.build_demo(tmp_path / "demo.db", "ana") as built:
+        second = list_documents(built, coder=demo.SECOND_CODER)
+        assert sum(ref.finished for ref in second) == 3
+        result = agreement(built)
+    assert result.coders == (demo.REFERENCE_CODER, demo.SECOND_CODER)
+    assert len(result.documents) == 3
+    pooled = next(row for row in result.rows if row.label == POOLED)
+    values = {v.metric: v.value for v in pooled.values}
+    assert values["percent"] is not None and 0.9 < values["percent"] < 1.0
+    assert values["krippendorff"] is not None and 0.5 < values["krippendorff"] < 0.95

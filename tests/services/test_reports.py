@@ -296,7 +296,12 @@ def test_reports_never_read_document_text(project: Project, built: Built) -> Non
 def test_provenance_names_project_codebook_coders_and_unit(project: Project, built: Built) -> None:
     [result] = table(project, rows="code", cols="role", unit="participants")
     prov = result.provenance
-    assert prov["project"] == "project.db" and prov["coders"] == "ana, bo"
+    assert prov["project"] == "project.db" and prov["coders"].startswith("ana, bo (")
+    # Both coded the same documents: the reader is told their codings are counted together.
+    assert "coded by more than one of them: all their codings are counted" in prov["coders"]
+    ana = Filters(codes=(STRATEGIES,), coders=("ana",))
+    [only_ana] = table(project, rows="code", cols="role", filters=ana)
+    assert only_ana.provenance["coders"] == "ana"
     assert prov["unit"] == "participants" and prov["codebook"].startswith("sha256:")
     assert prov["interviewer turns"] == "excluded"
 

@@ -8,6 +8,7 @@ import os
 DEFAULT_PROJECT_FILE = "qualcope.db"
 PROJECT_ENV = "QUALCOPE_DB"
 CODER_ENV = "QUALCOPE_CODER"
+BLIND_ENV = "QUALCOPE_BLIND"
 MAX_FILE_MB_ENV = "QUALCOPE_MAX_FILE_MB"
 DEFAULT_MAX_FILE_MB = 50
 
@@ -21,6 +22,11 @@ def default_coder() -> str:
         return getpass.getuser() or "coder"
     except (KeyError, OSError):
         return "coder"
+
+
+def blind_from_env() -> bool:
+    """True when $QUALCOPE_BLIND asks for blind coding (1, true, yes or on)."""
+    return os.environ.get(BLIND_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def project_location(option: str | None) -> str:

@@ -23,6 +23,7 @@ Examples:
   qualcope init --codebook codebooks/icvc.yaml
   qualcope import interviews/ --case "urban mobility planning"
   qualcope --coder ana               open the coding workspace as coder 'ana'
+  qualcope --coder ben --blind       ben codes without seeing anyone else's codings
 """,
 }
 
@@ -56,8 +57,30 @@ def _set_obj(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     return callback
 
 
+def _set_flag(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    # Only a flag that is given counts: the same option on the subcommand, left out, must not
+    # undo `qualcope --blind tui`.
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        root = ctx.find_root()
+        root.ensure_object(dict)
+        if value:
+            root.obj[key] = True
+        return value
+
+    return callback
+
+
 def common_options(func: F) -> F:
-    """--db and --coder, accepted before or after the subcommand name."""
+    """--db, --coder and --blind, accepted before or after the subcommand name."""
+    func = click.option(
+        "--blind",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_flag("blind"),
+        help="Code blind: see and learn from only your own codings in the workspace and in "
+        "suggestions (also $QUALCOPE_BLIND=1, or for everyone: `qualcope blind on`). "
+        "Reports and agreement still see every coder.",
+    )(func)
     func = click.option(
         "--coder",
         metavar="NAME",
@@ -85,6 +108,21 @@ def coder_name(ctx: click.Context) -> str | None:
     return obj.get("coder")
 
 
+def blind_option(ctx: click.Context) -> bool:
+    """True when --blind or $QUALCOPE_BLIND asks for blind coding."""
+    from qualcope.config import blind_from_env
+
+    obj = ctx.find_root().obj or {}
+    return bool(obj.get("blind")) or blind_from_env()
+
+
+def apply_blind(ctx: click.Context, project: Any) -> None:
+    """Make the session blind when the options or the project's setting ask for it."""
+    from qualcope.services.blind import is_blind_project
+
+    project.blind = blind_option(ctx) or is_blind_project(project)
+
+
 @contextmanager
 def open_project(ctx: click.Context) -> Iterator[Any]:
     """Open the project named by the options (imports the service layer lazily)."""
@@ -92,6 +130,7 @@ def open_project(ctx: click.Context) -> Iterator[Any]:
 
     project = Project.open(project_location(ctx), coder_name(ctx))
     try:
+        apply_blind(ctx, project)
         yield project
     finally:
         project.close()

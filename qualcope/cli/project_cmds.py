@@ -1,4 +1,4 @@
-"""Project commands: init, tui."""
+"""Project commands: init, tui, doctor, demo, blind."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qualcope.cli.common import (
+    apply_blind,
     coder_name,
     common_options,
     err_console_print,
@@ -99,7 +100,40 @@ def doctor(ctx: click.Context) -> None:
     err_console_print(f"{project.location}: no problems found")
 
 
+@click.command(
+    epilog="""\b
+Examples:
+  qualcope blind                  is blind coding on for this project?
+  qualcope blind on               from now on every coder codes blind
+  qualcope --coder ben --blind    one blind session, whatever the setting
+  qualcope blind off              coders see each other's codings again
+"""
+)
+@click.argument("state", type=click.Choice(["on", "off", "status"]), default="status")
+@common_options
+@click.pass_context
+def blind(ctx: click.Context, state: str) -> None:
+    """Blind double coding for every coder of the project: on, off, or show the setting.
+
+    While it is on, each coder sees only their own codings in the coding workspace (text
+    highlights, the codings panel, links, codebook counts) and suggestions learn from their
+    own codings and decisions only, so two codings of the same documents stay independent.
+    `--blind` (or $QUALCOPE_BLIND=1) does the same for one session when the setting is off.
+    Reports, exports and `qualcope agreement` always see every coder.
+    """
+    from qualcope.services import blind as service
+
+    with open_project(ctx) as project:
+        if state != "status":
+            changed = service.set_blind(project, state == "on")
+            if not changed:
+                err_console_print(f"blind coding was already {state}")
+        on = service.is_blind_project(project)
+    click.echo(f"blind coding: {'on' if on else 'off'}")
+
+
 def register(group: click.Group) -> None:
+    group.add_command(blind)
     group.add_command(doctor)
     group.add_command(init)
     group.add_command(tui)
@@ -124,6 +158,7 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
     with progress_bar("building the demo") as on_progress:
         project, built = open_or_build_demo(project_location(ctx), coder_name(ctx), on_progress)
     try:
+        apply_blind(ctx, project)
         err_console_print(f"{'built' if built else 'opened'} demo project {project.location}")
         if no_tui:
             return

@@ -46,6 +46,9 @@ def suggest(ctx: click.Context, code: str | None, document: str | None, retrain:
     Cue phrases of the codebook (and their inflected forms) propose segments; a classifier
     trained on the project's codings, rejected suggestions and finished documents scores
     them. Review them with `qualcope suggestions` or in the coding workspace.
+
+    Coding blind (`--blind`, `qualcope blind on`), suggestions learn from your own codings,
+    rejections and finished marks only, with a classifier trained for this run and not stored.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -55,6 +58,8 @@ def suggest(ctx: click.Context, code: str | None, document: str | None, retrain:
 
     with open_project(ctx) as project:
         document_id = documents_service.find_document(project, document) if document else None
+        if project.blind:
+            err_console_print("blind: learning from your own codings and decisions only")
         with progress_bar("suggest") as on_progress:
             run = service.suggest(
                 project,
@@ -93,22 +98,30 @@ def _report_run(run: SuggestRun) -> None:
 Examples:
   qualcope suggest evaluate
   qualcope suggest evaluate --folds 3 --format csv > evaluation.csv
+  qualcope suggest evaluate --only-coder "Reference coder"
 """,
 )
 @click.option(
     "--folds", "-k", default=5, show_default=True, type=int, help="Cross-validation folds."
 )
+@click.option(
+    "--only-coder",
+    metavar="NAME",
+    help="Labels from this coder's codings, decisions and finished marks only.",
+)
 @format_option
 @common_options
 @click.pass_context
-def evaluate(ctx: click.Context, folds: int, fmt: str) -> None:
+def evaluate(ctx: click.Context, folds: int, only_coder: str | None, fmt: str) -> None:
     """Cross-validate suggestions on the project's codings: precision, recall and F1 per code,
     per group and macro-averaged, for cue-only, classifier-only and combined."""
     from qualcope.cli.import_output import progress_bar
     from qualcope.services import suggestions as service
 
     with open_project(ctx) as project, progress_bar("evaluate") as on_progress:
-        result = service.evaluate(project, folds=folds, on_progress=on_progress)
+        result = service.evaluate(
+            project, folds=folds, only_coder=only_coder, on_progress=on_progress
+        )
     if result is None:
         return
     if result.message:

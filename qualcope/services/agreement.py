@@ -30,7 +30,6 @@ from qualcope.services.agreement_data import (
 from qualcope.services.project import Project
 
 if TYPE_CHECKING:
-
     from qualcope.report.agreement_table import AgreementTable
 
 METRICS = ("percent", "cohen", "fleiss", "krippendorff")

@@ -37,10 +37,14 @@ def _code(session: Session, code_id: int) -> Code:
     return code
 
 
-def _coding(session: Session, coding_id: int) -> Coding:
+def _coding(session: Session, coding_id: int, project: Project | None = None) -> Coding:
+    """The coding; with ``project`` working blind, only one of the coder's own (a blind coder
+    is never shown another's coding, so an id of one is as good as unknown)."""
     coding = session.get(Coding, coding_id)
     if coding is None:
         raise NotFoundError(f"no coding {coding_id} (it may have been removed)")
+    if project is not None and project.blind and coding.coder_id != project.coder_id(session):
+        raise NotFoundError(f"no coding {coding_id} of yours (you are coding blind)")
     return coding
 
 
@@ -124,7 +128,7 @@ def add_coding(
 def remove_coding(project: Project, coding_id: int) -> None:
     """Remove a coding (and its links)."""
     with project.write("remove coding") as session:
-        coding = _coding(session, coding_id)
+        coding = _coding(session, coding_id, project)
         for link in session.scalars(
             select(CodingLink).where(
                 (CodingLink.source_coding_id == coding_id)
@@ -139,7 +143,7 @@ def remove_coding(project: Project, coding_id: int) -> None:
 def recode(project: Project, coding_id: int, code_id: int) -> CodingView:
     """Move a coding to another code (a split of a code is a series of recodes)."""
     with project.write("recode") as session:
-        coding = _coding(session, coding_id)
+        coding = _coding(session, coding_id, project)
         code = _code(session, code_id)
         if coding.code_id == code.id:
             return _views(session, [coding])[0]
@@ -164,7 +168,7 @@ def set_memo(
 ) -> CodingView:
     """Replace a coding's memo; refuses when someone changed the coding meanwhile."""
     with project.write("edit memo") as session:
-        coding = _coding(session, coding_id)
+        coding = _coding(session, coding_id, project)
         if expected_version is not None and coding.version != expected_version:
             raise ConflictError("the coding changed since it was shown; reload and try again")
         coding.memo = memo.strip()
@@ -180,8 +184,8 @@ def link(
 ) -> LinkView:
     """Link a coping-strategy coding to the value-conflict coding it copes with."""
     with project.write("link codings") as session:
-        source = _coding(session, source_coding_id)
-        target = _coding(session, target_coding_id)
+        source = _coding(session, source_coding_id, project)
+        target = _coding(session, target_coding_id, project)
         if source.id == target.id:
             raise QualcopeError("a coding cannot be linked to itself")
         if source.document_id != target.document_id:
@@ -228,17 +232,19 @@ def codings_for_document(
         return _views(session, codings)
 
 
-def codings_at(project: Project, document_id: int, start: int, end: int) -> list[CodingView]:
-    """Codings overlapping [start, end) (a point when start == end)."""
+def codings_at(
+    project: Project, document_id: int, start: int, end: int, coder: str | None = None
+) -> list[CodingView]:
+    """Codings overlapping [start, end) (a point when start == end), of one coder when given
+    (the coding screen passes ``project.visible_coder``: the coder's own when blind)."""
     with project.read() as session:
         end = max(end, start + 1)
-        codings = list(
-            session.scalars(
-                select(Coding)
-                .where(Coding.document_id == document_id, Coding.start < end, Coding.end > start)
-                .order_by(Coding.start, Coding.id)
-            )
+        query = select(Coding).where(
+            Coding.document_id == document_id, Coding.start < end, Coding.end > start
         )
+        if coder is not None:
+            query = query.join(Coder, Coder.id == Coding.coder_id).where(Coder.name == coder)
+        codings = list(session.scalars(query.order_by(Coding.start, Coding.id)))
         return _views(session, codings)
 
 

@@ -1,5 +1,8 @@
 """An open project: its engine, the current coder, and units of work.
 
+``blind`` says the coder works blind (blind double coding, ``services.blind``): the
+coding workflow shows and learns from this coder's own codings only.
+
 ``Project.read()`` gives a session for reading; ``Project.write(label)``
 gives a session whose changes are committed as one transaction and written
 to the event log as one undoable action. Database faults become one-line
@@ -29,25 +32,36 @@ from qualcope.errors import ConflictError, ProjectBusyError, ProjectError, Qualc
 class Project:
     """A qualcope project opened by one coder."""
 
-    def __init__(self, engine: Engine, url: URL, coder: str) -> None:
+    def __init__(self, engine: Engine, url: URL, coder: str, *, blind: bool = False) -> None:
         self.engine = engine
         self.url = url
         self.coder = coder.strip() or default_coder()
+        self.blind = blind
         self._coder_id: int | None = None
         self.last_action_id: int | None = None
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, location: str | Path | None = None, coder: str | None = None) -> Project:
+    def open(
+        cls, location: str | Path | None = None, coder: str | None = None, *, blind: bool = False
+    ) -> Project:
         url = engines.to_url(project_location(str(location) if location else None))
         engine = lifecycle.open_project(url)
-        return cls(engine, url, coder or default_coder())
+        return cls(engine, url, coder or default_coder(), blind=blind)
 
     @classmethod
-    def create(cls, location: str | Path | None = None, coder: str | None = None) -> Project:
+    def create(
+        cls, location: str | Path | None = None, coder: str | None = None, *, blind: bool = False
+    ) -> Project:
         url = engines.to_url(project_location(str(location) if location else None))
         engine = lifecycle.create_project(url)
-        return cls(engine, url, coder or default_coder())
+        return cls(engine, url, coder or default_coder(), blind=blind)
+
+    @property
+    def visible_coder(self) -> str | None:
+        """Whose codings the coding workflow shows: this coder's when blind, else everyone's
+        (None). Pass it as the ``coder`` of the reading services."""
+        return self.coder if self.blind else None
 
     @property
     def location(self) -> str:

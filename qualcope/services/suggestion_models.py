@@ -6,6 +6,13 @@ inputs (``nlp.corpus``) in one read. The classifier of each language lives in
 every retrain); ``models`` loads it, or retrains it when asked, when there is
 none, when the codebook changed or after RETRAIN_EVERY new decisions. A stored
 model that cannot be loaded is discarded with a warning and retrained.
+
+Blind coding (``Project.blind``): the corpus holds the coder's own codings, decisions and
+finished marks only (``read_corpus(coder=...)``), and the classifier is trained from it for
+the run at hand and never stored, nor is the stored model loaded: the shared model learnt
+from everyone, and one stored per coder would need its own key, clock and clean-up for a
+saving of seconds (training takes a few seconds; the workspace retrains on every learn
+anyway).
 """
 
 from __future__ import annotations
@@ -53,7 +60,19 @@ def read_codebook(session: Session) -> Codebook:
     return book
 
 
-def read_corpus(session: Session, documents: Iterable[int] | None = None) -> Corpus:
+def _coder_filter(session: Session, column: Any, coder: str | None) -> list[Any]:
+    """Where-clauses keeping one coder's rows (none: everyone; an unknown coder: no rows)."""
+    if coder is None:
+        return []
+    found = session.scalar(select(Coder.id).where(Coder.name == coder))
+    return [column == (found if found is not None else -1)]
+
+
+def read_corpus(
+    session: Session, documents: Iterable[int] | None = None, *, coder: str | None = None
+) -> Corpus:
+    """Units of the documents and every label; with ``coder``, only that coder's codings,
+    decisions and finished marks (blind coding: nothing learnt from anyone else)."""
     from qualcope.nlp.pipeline import spacy_lang
     from qualcope.nlp.units import SegmentRow, units_of_document
 
@@ -76,38 +95,51 @@ def read_corpus(session: Session, documents: Iterable[int] | None = None) -> Cor
         lang = spacy_lang(language)
         corpus.languages[doc_id] = lang
         corpus.units[doc_id] = units_of_document(doc_id, text, segments.get(doc_id, []), lang)
+    own_coding = _coder_filter(session, Coding.coder_id, coder)
+    own_decision = _coder_filter(session, Row.coder_id, coder)
     corpus.codings = [
         SpanLabel(*row)
         for row in session.execute(
-            select(Coding.document_id, Coding.start, Coding.end, Coding.code_id)
+            select(Coding.document_id, Coding.start, Coding.end, Coding.code_id).where(*own_coding)
         )
     ]
     corpus.rejections = [
         SpanLabel(*row)
         for row in session.execute(
-            select(Row.document_id, Row.start, Row.end, Row.code_id).where(NEGATIVE)
+            select(Row.document_id, Row.start, Row.end, Row.code_id).where(NEGATIVE, *own_decision)
         )
     ]
     corpus.accepted = [
         SpanLabel(d, s, e, decided if decided is not None else c)
         for d, s, e, c, decided in session.execute(
             select(Row.document_id, Row.start, Row.end, Row.code_id, Row.decided_code_id).where(
-                Row.status == "accepted"
+                Row.status == "accepted", *own_decision
             )
         )
     ]
     corpus.finished = set(
-        session.scalars(select(DocumentStatus.document_id).where(DocumentStatus.finished))
+        session.scalars(
+            select(DocumentStatus.document_id).where(
+                DocumentStatus.finished, *_coder_filter(session, DocumentStatus.coder_id, coder)
+            )
+        )
     )
     return corpus
 
 
-def decision_count(session: Session) -> int:
-    """A count that grows with every coding, rejection and finished mark (retraining clock)."""
+def decision_count(session: Session, coder: str | None = None) -> int:
+    """A count that grows with every coding, rejection and finished mark (retraining clock);
+    with ``coder``, that coder's only."""
     counts = [
-        select(func.count()).select_from(Coding),
-        select(func.count()).select_from(Row).where(NEGATIVE),
-        select(func.count()).select_from(DocumentStatus).where(DocumentStatus.finished),
+        select(func.count())
+        .select_from(Coding)
+        .where(*_coder_filter(session, Coding.coder_id, coder)),
+        select(func.count())
+        .select_from(Row)
+        .where(NEGATIVE, *_coder_filter(session, Row.coder_id, coder)),
+        select(func.count())
+        .select_from(DocumentStatus)
+        .where(DocumentStatus.finished, *_coder_filter(session, DocumentStatus.coder_id, coder)),
     ]
     return sum(int(session.scalar(q) or 0) for q in counts)
 
@@ -173,9 +205,25 @@ def models(
     on_progress: ProgressCallback,
     should_stop: StopCallback,
 ) -> dict[str, tuple[Any, ModelInfo]]:
-    """The classifier of each language: stored, or (re)trained when due."""
+    """The classifier of each language: stored, or (re)trained when due.
+
+    Blind (``project.blind``), each is trained from ``corpus`` (the coder's own labels) for
+    this run only: the stored models are neither loaded nor replaced.
+    """
     out: dict[str, tuple[Any, ModelInfo]] = {}
     for lang in sorted(langs):
+        if project.blind:
+            blind = train_model(
+                lang,
+                book,
+                corpus,
+                decisions=decisions,
+                on_progress=on_progress,
+                should_stop=should_stop,
+            )
+            if blind is not None:
+                out[lang] = (blind.nlp, model_info(None, lang, blind.meta))
+            continue
         nlp, stored = (None, None) if retrain else _stored_model(project, lang, warnings)
         if nlp is not None and not retrain_due(stored[1], book, decisions, RETRAIN_EVERY):
             out[lang] = (nlp, model_info(stored[0], lang, stored[1]))
@@ -202,11 +250,12 @@ def retrain(
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
 ) -> tuple[ModelInfo, ...]:
-    """Retrain the classifier of every language that has enough labelled segments."""
+    """Retrain the classifier of every language that has enough labelled segments
+    (blind: from the coder's own labels, and not stored)."""
     with project.read() as session:
         book = read_codebook(session)
-        corpus = read_corpus(session)
-        decisions = decision_count(session)
+        corpus = read_corpus(session, coder=project.visible_coder)
+        decisions = decision_count(session, project.visible_coder)
     found = models(
         project,
         set(corpus.languages.values()),

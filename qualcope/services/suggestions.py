@@ -19,10 +19,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, distinct, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from qualcope.db.models import Coding, Document
+from qualcope.db.models import Coder, Coding, Document
 from qualcope.db.models import Suggestion as Row
 from qualcope.domain import ProgressCallback, StopCallback, never_stop, no_progress
 from qualcope.errors import NotFoundError, SuggestionError
@@ -71,7 +71,11 @@ def suggest(
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
 ) -> SuggestRun:
-    """Compute and store this coder's pending suggestions (for one code/document when given)."""
+    """Compute and store this coder's pending suggestions (for one code/document when given).
+
+    Blind (``project.blind``): learnt from this coder's own codings and decisions only, with
+    a classifier trained for this run (``suggestion_models.models``).
+    """
     from qualcope.nlp.generate import generate
     from qualcope.nlp.pipeline import trained_pipeline_warning
 
@@ -84,8 +88,9 @@ def suggest(
                 raise SuggestionError(f"{code!r} is a group without codes inside it")
         if document_id is not None and session.get(Document, document_id) is None:
             raise NotFoundError(f"no document {document_id}")
-        corpus = read_corpus(session)
-        decisions = decision_count(session)
+        # Blind, the corpus holds only this coder's labels (``Project.visible_coder``).
+        corpus = read_corpus(session, coder=project.visible_coder)
+        decisions = decision_count(session, project.visible_coder)
         done = _done(session, coder_id(project, session))
     if not book.has_cues() and not corpus.codings:
         return SuggestRun(0, 0, 0, 0, len(codes), 0, message=NOTHING_TO_LEARN)
@@ -224,6 +229,7 @@ def evaluate(
     project: Project,
     *,
     folds: int = 5,
+    only_coder: str | None = None,
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
 ) -> Evaluation | None:
@@ -231,17 +237,32 @@ def evaluate(
 
     The labelled documents are the ones marked finished by a coder, or (when
     none is) every document with a coding: there, a sentence without a code
-    counts as a negative for it. None when stopped.
+    counts as a negative for it. None when stopped. Blind: the coder's own codings only;
+    ``only_coder``: that coder's codings, decisions and finished marks.
     """
     from qualcope.nlp.evaluation import LanguageSetup, cross_validate
     from qualcope.nlp.training import LabelledUnits
 
     if folds < 2:
         raise SuggestionError("--folds must be at least 2")
+    coder = only_coder or project.visible_coder
     with project.read() as session:
+        if (
+            only_coder is not None
+            and session.scalar(select(Coder.id).where(Coder.name == only_coder)) is None
+        ):
+            raise SuggestionError(f"no coder {only_coder!r} in the project")
         book = read_codebook(session)
-        corpus = read_corpus(session)
+        corpus = read_corpus(session, coder=coder)
+        pooled = [] if coder is not None else _coders_sharing_documents(session)
     documents, notes = corpus.evaluation_documents()
+    if pooled:
+        notes = [
+            f"the codings of {', '.join(pooled)} are pooled as labels where they coded the "
+            "same documents (a sentence any of them coded is a positive); evaluate against "
+            "one coder with --only-coder NAME",
+            *notes,
+        ]
     if not corpus.codings or not documents:
         return Evaluation(folds, "document", 0, 0, (), {}, message=NOTHING_TO_LEARN)
     langs = sorted({corpus.languages[d] for d in documents})
@@ -259,6 +280,24 @@ def evaluate(
         should_stop=should_stop,
     )
     return None if result is None else replace(result, notes=tuple(notes) + result.notes)
+
+
+def _coders_sharing_documents(session: Session) -> list[str]:
+    """Coders whose codings meet another coder's in a document, by name."""
+    shared = (
+        select(Coding.document_id)
+        .group_by(Coding.document_id)
+        .having(func.count(distinct(Coding.coder_id)) > 1)
+    )
+    return list(
+        session.scalars(
+            select(Coder.name)
+            .join(Coding, Coding.coder_id == Coder.id)
+            .where(Coding.document_id.in_(shared))
+            .distinct()
+            .order_by(Coder.name)
+        )
+    )
 
 
 # Retrain every language's classifier (the TUI's learning worker and `suggest --retrain`).

@@ -59,7 +59,8 @@ class QualcopeApp(App[None]):
         self._writing = False
         self.pending_writes = 0
         where = project.path.name if project.path is not None else project.location
-        self.sub_title = f"coder {project.coder} · {where}"
+        blind = " · blind" if project.blind else ""  # blind double coding: say so everywhere
+        self.sub_title = f"coder {project.coder}{blind} · {where}"
 
     def on_mount(self) -> None:
         self.push_screen(DocumentsScreen())
@@ -203,6 +204,9 @@ class QualcopeApp(App[None]):
 
     def action_open_suggestions(self) -> None:
         self._open_hook("open_suggestions")
+
+    def action_open_reconcile(self) -> None:
+        self._open_hook("open_reconcile")
 
     def _open_hook(self, action: str) -> None:
         module_name, class_name = actions.HOOKS[action]

@@ -8,7 +8,8 @@ cost does not grow with the document). Each action's region is remembered
 by its action id, so undo and redo re-read just that region; an action from
 before a restart re-reads the whole document in a worker. On an error the
 app shows it and the touched region is re-read, so the screen always shows
-the project's true state.
+the project's true state. Blind (``Project.blind``), every read is of the coder's own
+codings, so remove, recode, memo and link only ever offer those.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ class CodingActions(Base):
             self.sync(keep_coding=keep)
 
         self.qapp.read(
-            lambda: codings.codings_at(project, doc.id, start, end),
+            lambda: codings.codings_at(project, doc.id, start, end, project.visible_coder),
             self.alive(fresh),
             group=f"region-{start}-{end}",
         )

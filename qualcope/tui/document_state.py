@@ -5,7 +5,8 @@ result is everything the screen needs, already indexed, so the event loop
 does no work proportional to the document's size. It reads only the codings
 of the first screens (and of a span to show), so the first screen of a long
 transcript comes as fast as a short one's; ``all_codings`` then reads the rest
-in the background.
+in the background. A blind coder (``Project.blind``) is shown only their own codings: the
+services filter by ``project.visible_coder``.
 """
 
 from __future__ import annotations
@@ -88,12 +89,13 @@ def load_document(
     if show is not None:
         regions.append((max(0, show[0] - 3000), show[1] + 3000))
     for start, end in regions:
-        index.replace_region(start, end, codings.codings_at(project, document_id, start, end))
+        found = codings.codings_at(project, document_id, start, end, project.visible_coder)
+        index.replace_region(start, end, found)
     return OpenDocument(
         view, blocks, selection, layout, index, finished=view.ref.finished, memo=view.memo
     )
 
 
 def all_codings(project: Project, document_id: int) -> CodingIndex:
-    """Every coding of a document, indexed (call in a worker)."""
-    return CodingIndex(codings.codings_for_document(project, document_id))
+    """Every coding of a document shown to this coder, indexed (call in a worker)."""
+    return CodingIndex(codings.codings_for_document(project, document_id, project.visible_coder))

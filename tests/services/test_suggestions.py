@@ -232,6 +232,28 @@ def test_evaluation_reports_each_method(project: Project) -> None:
     assert result.macro["combined"].f1 >= result.macro["cue"].f1
 
 
+def test_evaluation_says_when_coders_are_pooled_and_can_take_one(project: Project) -> None:
+    first, _ = _labelled_project(project)
+    before = service.evaluate(project, folds=3)
+    assert before is not None and not any("pooled" in n for n in before.notes)
+    # A second coder codes one more sentence of the same document as Escalating.
+    [document] = documents.list_documents(project)
+    sentences = [s for s in documents.list_segments(project, document.id) if s.kind == "sentence"]
+    with Project.open(project.path, "second") as second:
+        from qualcope.services.codings import add_coding
+
+        add_coding(second, document.id, sentences[-1].start, sentences[-1].end, first)
+    pooled = service.evaluate(project, folds=3)
+    assert pooled is not None
+    assert any("pooled as labels" in n and "--only-coder" in n for n in pooled.notes)
+    assert next(c for c in pooled.codes if c.code_id == first).positives == 11
+    alone = service.evaluate(project, folds=3, only_coder="tester")
+    assert alone is not None and not any("pooled" in n for n in alone.notes)
+    assert next(c for c in alone.codes if c.code_id == first).positives == 10
+    with pytest.raises(service.SuggestionError, match="no coder 'nobody'"):
+        service.evaluate(project, only_coder="nobody")
+
+
 def test_nothing_to_learn_is_a_message_not_an_error(project: Project) -> None:
     codebook.import_codebook(
         project, codebook.CodebookSpec("Bare", codes=(codebook.CodeSpec("A"),))

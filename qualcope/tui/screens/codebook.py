@@ -1,7 +1,8 @@
 """The codebook screen: restructure the code tree during a coding session.
 
 ``CodebookScreen(project)`` shows every group and code with its colour, shortcut and
-codings (all coders / this coder), and the code under the cursor in full. Keys add,
+codings (all coders / this coder; a blind coder's own only), and the code under the cursor
+in full. Keys add,
 rename, move (up/down, in/out, anywhere), merge, delete (a confirmation states the
 numbers), edit fields, undo/redo, export/import the codebook and open the read-only
 codebook document. Every edit is one call of ``services.codebook_edit`` (one
@@ -157,10 +158,14 @@ class CodebookScreen(Screen[None]):
         if nodes is None:
             return
         self.nodes = nodes
+        self.code_tree.mine_only = self.project.blind
         self.code_tree.show(nodes, select)
         codes = sum(1 for n in nodes if not n.is_group)
         title = Text(f"Codebook · {codes} codes, {len(nodes) - codes} groups", style="bold")
-        title.append(f"   codings: all coders / {self.project.coder}", style="dim")
+        if self.project.blind:
+            title.append(f"   codings: {self.project.coder} (blind)", style="dim")
+        else:
+            title.append(f"   codings: all coders / {self.project.coder}", style="dim")
         self.query_one("#codebook-title", Label).update(title)
         self._show_detail()
         if changed:
@@ -172,7 +177,7 @@ class CodebookScreen(Screen[None]):
     def _show_detail(self) -> None:
         node = self.current
         counts = subtree_counts(self.nodes).get(node.id) if node is not None else None
-        self.query_one(CodebookDetail).show(node, counts)
+        self.query_one(CodebookDetail).show(node, counts, self.project.blind)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[int]) -> None:
         self._show_detail()

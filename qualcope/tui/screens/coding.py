@@ -80,10 +80,16 @@ class CodingScreen(CodingActions, Screen[None]):
         return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
-        self.status.set(coder=f"coder {self.qapp.project.coder}")
+        self.status.set(coder=self.coder_label)
         self.show_codes(self.qapp.codes)
         self.view.focus()
         self.open(self.document_id)
+
+    @property
+    def coder_label(self) -> str:
+        """'coder ana', and '· blind' when only ana's own codings are shown."""
+        project = self.qapp.project
+        return f"coder {project.coder}" + (" · blind" if project.blind else "")
 
     def on_screen_resume(self) -> None:
         self.qapp.reload_codes()
@@ -108,7 +114,7 @@ class CodingScreen(CodingActions, Screen[None]):
 
         def shown(doc: OpenDocument) -> None:
             self.doc = doc
-            self.sub_title = f"{doc.view.ref.name} · coder {project.coder}"
+            self.sub_title = f"{doc.view.ref.name} · {self.coder_label}"
             self.view.show(doc.layout, doc.codings)
             self.view.scroll_to(y=0, animate=False, immediate=True)
             if doc.layout.width != self.view.text_width:

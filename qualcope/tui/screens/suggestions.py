@@ -147,6 +147,8 @@ class SuggestionQueueScreen(Screen[None]):
         title.append(f" · {safe_text(self.code.path) if self.code else 'all codes'}")
         title.append(f" · {ORDER_NAMES.get(self.order, self.order)}")
         title.append(f" · {len(self.queue.views)} open")
+        if self.project.blind:  # learnt from this coder's own codings and decisions only
+            title.append(" · blind")
         self.query_one("#suggestion-title", Label).update(title)
 
     def _show_current(self) -> None:

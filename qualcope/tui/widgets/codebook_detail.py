@@ -14,8 +14,10 @@ from qualcope.domain import CodeNode
 from qualcope.tui.widgets.transcript import safe_text
 
 
-def code_details(node: CodeNode, counts: tuple[int, int] | None = None) -> Text:
-    """The whole description of one code."""
+def code_details(
+    node: CodeNode, counts: tuple[int, int] | None = None, *, mine_only: bool = False
+) -> Text:
+    """The whole description of one code (``mine_only``: blind, no all-coders count)."""
     text = Text()
     text.append(safe_text(node.path), style="bold")
     text.append("\n")
@@ -25,7 +27,7 @@ def code_details(node: CodeNode, counts: tuple[int, int] | None = None) -> Text:
     if node.shortcut:
         facts.append(f"key {safe_text(node.shortcut)}")
     every, mine = counts if counts is not None else (node.coding_count, node.my_coding_count)
-    facts.append(f"{every} codings, {mine} mine")
+    facts.append(f"{mine} mine" if mine_only else f"{every} codings, {mine} mine")
     if node.colour:
         text.append("■ ", style=node.colour)
     text.append(" · ".join(facts), style="dim")
@@ -50,10 +52,12 @@ class CodebookDetail(Static):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__("", id=id, markup=False)
 
-    def show(self, node: CodeNode | None, counts: tuple[int, int] | None = None) -> None:
+    def show(
+        self, node: CodeNode | None, counts: tuple[int, int] | None = None, mine_only: bool = False
+    ) -> None:
         if node is None:
             self.update(
                 Text("The codebook is empty: press a to add a code, A a group.", style="dim")
             )
         else:
-            self.update(code_details(node, counts))
+            self.update(code_details(node, counts, mine_only=mine_only))

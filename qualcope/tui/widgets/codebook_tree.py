@@ -1,9 +1,10 @@
 """The codebook screen's tree: groups and codes with colour, shortcut and coding counts.
 
 Each line reads ``■ Name [a]  12/5``: the code's colour, its name, its shortcut and
-its codings (all coders / this coder); a group shows the totals of everything inside
-it. Names come from codebook files and are untrusted: labels are ``Text`` built with
-``safe_text`` (never markup). Collapsed groups stay collapsed when the tree is redrawn.
+its codings (all coders / this coder; only ``5`` for a blind coder, who must not see how
+often others used a code); a group shows the totals of everything inside it. Names come
+from codebook files and are untrusted: labels are ``Text`` built with ``safe_text``
+(never markup). Collapsed groups stay collapsed when the tree is redrawn.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def subtree_counts(nodes: list[CodeNode]) -> dict[int, tuple[int, int]]:
     return totals
 
 
-def tree_label(node: CodeNode, counts: tuple[int, int]) -> Text:
-    """'■ Name [a]  12/5' as plain Text (no markup)."""
+def tree_label(node: CodeNode, counts: tuple[int, int], *, mine_only: bool = False) -> Text:
+    """'■ Name [a]  12/5' as plain Text (no markup); '■ Name [a]  5' with ``mine_only``."""
     label = Text()
     label.append("■ ", style=node.colour or "grey50")
     label.append(safe_text(node.name), style="bold" if node.is_group else "")
@@ -36,8 +37,11 @@ def tree_label(node: CodeNode, counts: tuple[int, int]) -> Text:
         label.append(" ")
         label.append(f"[{safe_text(node.shortcut)}]", style="bold cyan")
     every, mine = counts
+    if mine_only:
+        every = 0  # blind: how often others used the code is not shown
     if every or mine:
-        label.append(f"  {every}/{mine}", style="dim italic" if node.is_group else "dim")
+        shown = f"{mine}" if mine_only else f"{every}/{mine}"
+        label.append(f"  {shown}", style="dim italic" if node.is_group else "dim")
     return label
 
 
@@ -51,6 +55,7 @@ class CodebookTree(Tree[int]):
         self.auto_expand = False
         self.codes: dict[int, CodeNode] = {}
         self._collapsed: set[int] = set()
+        self.mine_only = False  # blind coding: this coder's counts only
 
     def process_label(self, label: str | Text) -> Text:
         """Never parse a label as markup: a code may be called '[bold]x'."""
@@ -74,7 +79,7 @@ class CodebookTree(Tree[int]):
         branches: dict[int | None, TreeNode[int]] = {None: self.root}
         for node in nodes:
             parent = branches.get(node.parent_id, self.root)
-            label = tree_label(node, counts[node.id])
+            label = tree_label(node, counts[node.id], mine_only=self.mine_only)
             if node.id in parents:
                 branch = parent.add(label, data=node.id, expand=node.id not in self._collapsed)
             else:

@@ -257,6 +257,36 @@ class CodingLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Reconciliation(Base):
+    """A decision on one unit where two coders disagreed, taken for the consensus coder.
+
+    The consensus coder's codings carry the result; this row says the unit was decided, and
+    how (accept_a, accept_b, both, neither or recode with ``code_id``) — "neither" leaves no
+    coding behind, so only this row tells it from a unit nobody looked at yet. Written in the
+    same undoable action as the codings, so undo takes both back.
+    """
+
+    __tablename__ = "reconciliations"
+    __table_args__ = (
+        UniqueConstraint("document_id", "coder_id", "start", "end", name="uq_reconciliations_unit"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    choice: Mapped[str] = mapped_column(String(10))
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id", ondelete="SET NULL"))
+    first_coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"))
+    second_coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class Memo(Base):
     """A memo on a document, a code or the project (coding memos live on the coding)."""
 

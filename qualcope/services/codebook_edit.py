@@ -71,7 +71,7 @@ __all__ = [
 # Characters the workspace binds (the action table of qualcope.tui.actions, which services
 # may not import; a TUI test checks the two agree): a code's shortcut may not take one.
 # Digits and the other letters (ICVC uses a, e, t, b) stay free for codes.
-RESERVED_KEYS: frozenset[str] = frozenset("cfgjklmnopqrsuvx" + "FJKMNPU" + "/>?[]")
+RESERVED_KEYS: frozenset[str] = frozenset("cfgjklmnopqrsuvx" + "FJKMNPRU" + "/>?[]")
 TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
 EDITABLE = (*TEXT_FIELDS, "colour", "shortcut", "cues", "kind")
 

@@ -16,12 +16,20 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-APP, DOCUMENTS, CODING, FINE, DIALOG = "app", "documents", "coding", "fine", "dialog"
+APP, DOCUMENTS, CODING, FINE, RECONCILE, DIALOG = (
+    "app",
+    "documents",
+    "coding",
+    "fine",
+    "reconcile",
+    "dialog",
+)
 WHERE_SHORT = {
     APP: "anywhere",
     DOCUMENTS: "documents",
     CODING: "coding",
     FINE: "fine selection",
+    RECONCILE: "reconcile",
     DIALOG: "dialogs",
 }
 WHERE_TITLES = {
@@ -29,6 +37,7 @@ WHERE_TITLES = {
     DOCUMENTS: "Documents screen",
     CODING: "Coding screen",
     FINE: "Coding screen: fine selection (any character span)",
+    RECONCILE: "Reconciliation screen (two coders' disagreements -> consensus)",
     DIALOG: "Dialogs (code picker, memo, link, search)",
 }
 
@@ -63,6 +72,7 @@ HOOKS = {
     "open_codebook": ("qualcope.tui.screens.codebook", "CodebookScreen"),
     "open_report": ("qualcope.tui.screens.report", "ReportScreen"),
     "open_suggestions": ("qualcope.tui.screens.suggestions", "SuggestionsScreen"),
+    "open_reconcile": ("qualcope.tui.screens.reconcile", "ReconcileScreen"),
 }
 
 
@@ -108,6 +118,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("c", "open_codebook", "Codebook: edit codes", APP),
     ActionSpec("g", "open_suggestions", "Suggestions to review", APP),
     ActionSpec("r", "open_report", "Report: cross-tabs by role and case", APP),
+    ActionSpec("R", "open_reconcile", "Reconcile two coders' codings into a consensus", APP),
     ActionSpec("ctrl+q", "quit", "Quit (every change is already saved)", APP),
     # Documents screen
     ActionSpec(
@@ -174,6 +185,38 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("shift+right", "edge_char(1)", "Move the edge one character right", FINE),
     ActionSpec("shift+left", "edge_char(-1)", "Move the edge one character left", FINE),
     ActionSpec("o", "swap_edge", "Switch between moving the end and the start", FINE),
+    # Reconciliation screen (u undoes a decision, as everywhere)
+    ActionSpec(
+        "a",
+        "accept_a",
+        "Accept coder A's codings of the unit",
+        RECONCILE,
+        show=True,
+        short="Accept A",
+    ),
+    ActionSpec(
+        "b",
+        "accept_b",
+        "Accept coder B's codings of the unit",
+        RECONCILE,
+        show=True,
+        short="Accept B",
+    ),
+    ActionSpec("o,2", "both", "Both: every code either coder gave", RECONCILE, show=True),
+    ActionSpec("n", "neither", "Neither: no code on the unit", RECONCILE, show=True),
+    ActionSpec("r", "recode", "Recode: give the unit one code (code picker)", RECONCILE, show=True),
+    ActionSpec(
+        "t",
+        "take_over",
+        "Take over every unit both coders agree on",
+        RECONCILE,
+        show=True,
+        short="Take over",
+    ),
+    ActionSpec("j,down", "next_unit", "Next disagreement", RECONCILE),
+    ActionSpec("k,up", "previous_unit", "Previous disagreement", RECONCILE),
+    ActionSpec("space", "next_open", "Next disagreement not decided yet", RECONCILE),
+    ActionSpec("escape,q", "close", "Back", RECONCILE, show=True),
     # Dialogs (handled by the dialogs themselves)
     ActionSpec("up,down", "dialog_move", "Move in a list", DIALOG, binding=False),
     ActionSpec("enter", "dialog_accept", "Choose / apply / run", DIALOG, binding=False),

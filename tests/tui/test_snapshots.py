@@ -70,3 +70,19 @@ def test_fine_selection_and_help(coded_project: Project, snap_compare: Any) -> N
     app = QualcopeApp(coded_project)
     run_before = opened("J", "f", "right", "o", "right", "right", "question_mark")
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_reconcile_screen(
+    icvc_project: Project, make_file: Any, project_path: Any, snap_compare: Any, size: Any
+) -> None:
+    """Two coders' disagreements, one decided (accept B), figures at the top."""
+    from tests.services.test_reconcile import make_pair
+
+    make_pair(icvc_project, make_file, project_path)
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await press(pilot, "R", "enter", "b")
+
+    assert snap_compare(QualcopeApp(icvc_project), terminal_size=size, run_before=run_before)

@@ -176,41 +176,37 @@ def load_units(
         raise QualcopeError(f"unknown unit {kind!r} ({', '.join(UNITS)})")
     order = list(documents)
     rank = {document: i for i, document in enumerate(order)}
-    # Turns and preambles: (rank, start, end, interviewer, preamble), in text order.
-    spans: list[tuple[int, int, int, bool, bool]] = []
-    blobs: dict[int, bytes | None] = {}
-    for chunk in range(0, len(order), 900):
-        ids = order[chunk : chunk + 900]
-        spans += [
-            (rank[d], start, end, bool(interviewer), segment_kind == "preamble")
-            for d, segment_kind, start, end, interviewer in session.execute(
-                select(
-                    Segment.document_id,
-                    Segment.kind,
-                    Segment.start,
-                    Segment.end,
-                    Segment.is_interviewer,
-                ).where(Segment.document_id.in_(ids), Segment.kind.in_(("turn", "preamble")))
-            )
-        ]
-        if kind == "sentence":
+    if kind == "sentence":
+        blobs: dict[int, bytes | None] = {}
+        for chunk in range(0, len(order), 900):
             blobs.update(
                 session.execute(
-                    select(Document.id, Document.sentence_bounds).where(Document.id.in_(ids))
+                    select(Document.id, Document.sentence_bounds).where(
+                        Document.id.in_(order[chunk : chunk + 900])
+                    )
                 ).all()
             )
-    spans.sort()
-    segment = np.asarray(spans, dtype=np.int64).reshape(-1, 5)
-    # Everything said, or only the respondent's turns (no interviewer turn, no preamble).
-    spoken = (
-        segment if include_interviewer else segment[(segment[:, 3] == 0) & (segment[:, 4] == 0)]
-    )
-    if kind == "turn":
-        found = spoken[:, :3]
-    elif kind == "character":
-        found = _pieces(spoken[:, :3], {rank[d]: e for d, e in (edges or {}).items() if d in rank})
+        with_sentences = [d for d in order if blobs.get(d)]
+        without = [d for d in order if not blobs.get(d)]
+        # Only what tells sentences apart: the interviewer turns (or, asked for, the
+        # preambles to add), and the turns of documents stored without sentences.
+        found = _sentences(
+            [(rank[d], blobs[d]) for d in with_sentences],
+            _segments(session, with_sentences, rank, interviewer=True, preambles=False)
+            if not include_interviewer
+            else np.zeros((0, 5), np.int64),
+        )
+        extra = [_spoken(_segments(session, without, rank), include_interviewer)[:, :3]]
+        if include_interviewer:
+            extra.append(_segments(session, with_sentences, rank, turns=False)[:, :3])
+        found = np.concatenate([found, *extra])
     else:
-        found = _sentences(order, blobs, segment, spoken, include_interviewer)
+        spoken = _spoken(_segments(session, order, rank), include_interviewer)
+        if kind == "turn":
+            found = spoken[:, :3]
+        else:
+            cuts = {rank[d]: e for d, e in (edges or {}).items() if d in rank}
+            found = _pieces(spoken[:, :3], cuts)
     found = found[np.lexsort((found[:, 1], found[:, 0]))] if len(found) else found
     bounds = np.searchsorted(found[:, 0], np.arange(len(order) + 1)) if len(found) else None
     rows = {
@@ -231,43 +227,64 @@ def load_units(
     return units
 
 
-def _sentences(
-    order: Sequence[int],
-    blobs: dict[int, bytes | None],
-    segment: NDArray[np.int64],
-    spoken: NDArray[np.int64],
-    include_interviewer: bool,
+def _segments(
+    session: Session,
+    documents: Sequence[int],
+    rank: dict[int, int],
+    *,
+    interviewer: bool | None = None,
+    turns: bool = True,
+    preambles: bool = True,
 ) -> NDArray[np.int64]:
-    """(rank, start, end) of the sentences to compare: respondent ones (or every one), and a
-    preamble whole when interviewer turns and preambles are asked for. A sentence outside
-    every turn is the respondent's (a document without turns). A document stored without
-    sentences gives its spoken turns instead."""
+    """(rank, start, end, interviewer, preamble) of the documents' turns and/or preambles
+    (``interviewer``: only those of, or not of, the interviewer), in text order."""
     import numpy as np
 
-    parts = []
-    for i, document in enumerate(order):
-        blob = blobs.get(document)
-        if blob:
-            pairs = np.frombuffer(bytes(blob), dtype="<u4").astype(np.int64).reshape(-1, 2)
-            parts.append(np.column_stack([np.full(len(pairs), i, np.int64), pairs]))
-    sentences = np.concatenate(parts) if parts else np.zeros((0, 3), np.int64)
-    turns = segment[segment[:, 4] == 0]
-    if not include_interviewer and len(sentences) and len(turns):
-        # The turn holding each sentence: the last turn starting at or before it.
-        key = (sentences[:, 0] << 32) | sentences[:, 1]
-        turn_start = (turns[:, 0] << 32) | turns[:, 1]
-        turn_end = (turns[:, 0] << 32) | turns[:, 2]
-        holder = np.searchsorted(turn_start, key, side="right") - 1
-        inside = (holder >= 0) & (key < turn_end[np.maximum(holder, 0)])
-        by_interviewer = inside & (turns[np.maximum(holder, 0), 3] == 1)
-        sentences = sentences[~by_interviewer]
-    extra = []
-    without = np.setdiff1d(np.arange(len(order)), np.unique(sentences[:, 0]))
-    if len(without):
-        extra.append(spoken[np.isin(spoken[:, 0], without), :3])
+    kinds = [k for k, wanted in (("turn", turns), ("preamble", preambles)) if wanted]
+    found: list[tuple[int, int, int, int, int]] = []
+    for chunk in range(0, len(documents), 900):
+        query = select(
+            Segment.document_id, Segment.start, Segment.end, Segment.is_interviewer, Segment.kind
+        ).where(Segment.document_id.in_(documents[chunk : chunk + 900]), Segment.kind.in_(kinds))
+        if interviewer is not None:
+            query = query.where(Segment.is_interviewer.is_(interviewer))
+        found += [
+            (rank[d], start, end, int(said), int(what == "preamble"))
+            for d, start, end, said, what in session.execute(query)
+        ]
+    found.sort()
+    return np.asarray(found, dtype=np.int64).reshape(-1, 5)
+
+
+def _spoken(segments: NDArray[np.int64], include_interviewer: bool) -> NDArray[np.int64]:
+    """Everything said, or only the respondent's turns (no interviewer turn, no preamble)."""
     if include_interviewer:
-        extra.append(segment[(segment[:, 4] == 1) & np.isin(segment[:, 0], sentences[:, 0]), :3])
-    return np.concatenate([sentences, *extra]) if extra else sentences
+        return segments
+    return segments[(segments[:, 3] == 0) & (segments[:, 4] == 0)]
+
+
+def _sentences(
+    stored: Sequence[tuple[int, bytes | None]], leave_out: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """(rank, start, end) of the stored sentences of each document (rank, packed bounds),
+    but those inside a span of ``leave_out`` (the interviewer's turns). A sentence outside
+    every turn is the respondent's (a document without turns)."""
+    import numpy as np
+
+    parts = [np.zeros((0, 3), np.int64)]
+    for position, blob in stored:
+        pairs = np.frombuffer(bytes(blob or b""), dtype="<u4").astype(np.int64).reshape(-1, 2)
+        parts.append(np.column_stack([np.full(len(pairs), position, np.int64), pairs]))
+    sentences = np.concatenate(parts)
+    if len(sentences) and len(leave_out):
+        # The span that may hold each sentence: the last one starting at or before it.
+        key = (sentences[:, 0] << 32) | sentences[:, 1]
+        span_start = (leave_out[:, 0] << 32) | leave_out[:, 1]
+        span_end = (leave_out[:, 0] << 32) | leave_out[:, 2]
+        holder = np.searchsorted(span_start, key, side="right") - 1
+        inside = (holder >= 0) & (key < span_end[np.maximum(holder, 0)])
+        sentences = sentences[~inside]
+    return sentences
 
 
 def _pieces(spans: NDArray[np.int64], edges: dict[int, list[int]]) -> NDArray[np.int64]:

@@ -27,7 +27,9 @@ class ExchangeUser:
     name: str
 
 
-@dataclass(frozen=True)
+# Selections and codings come by the ten thousand: slotted, they take less memory and less
+# time to make and to free.
+@dataclass(frozen=True, slots=True)
 class ExchangeCoding:
     """One code applied to one selection by one user."""
 
@@ -38,7 +40,7 @@ class ExchangeCoding:
     memo: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExchangeSelection:
     """A span of a source's text, its codings and the notes written on it.
 

@@ -29,7 +29,6 @@ from qualcope.domain import CodebookSpec, CodeSpec
 from qualcope.errors import ImportFileError
 from qualcope.interchange.project_snapshot import (
     ExchangeCase,
-    ExchangeCoding,
     ExchangeLink,
     ExchangeNote,
     ExchangeProject,
@@ -37,12 +36,12 @@ from qualcope.interchange.project_snapshot import (
     ExchangeSource,
     ExchangeUser,
 )
+from qualcope.interchange.refi_selections import read_selections, whole_source_codings
 from qualcope.interchange.refi_xml import (
     ReadState,
     child,
     children,
     colour_of,
-    integer,
     local,
     made_up_guid,
     ref,
@@ -147,21 +146,6 @@ def _project(reader: ReadState, root: etree._Element, extension: dict[str, Any])
     )
 
 
-def _note_texts(reader: ReadState, element: etree._Element) -> tuple[str, ...]:
-    return tuple(text for ref_ in children(element, "NoteRef") for text in _note_text(reader, ref_))
-
-
-def _note_text(reader: ReadState, note_ref: etree._Element) -> tuple[str, ...]:
-    """The text of the note a NoteRef points at (none, and a defect, when it points at none)."""
-    target = ref(note_ref.get("targetGUID"))
-    note = reader.notes.get(target)
-    if note is None:
-        reader.fail(f"a NoteRef points at no note ({target})", note_ref)
-        return ()
-    reader.used_notes.add(target)
-    return (note.text,)
-
-
 def _codebook(reader: ReadState, root: etree._Element) -> CodebookSpec:
     from qualcope.interchange.refi_codebook import description_fields
 
@@ -190,7 +174,7 @@ def _codebook(reader: ReadState, root: etree._Element) -> CodebookSpec:
             raise ImportFileError("a <Code> has no name", path=reader.path, line=element.sourceline)
         description = child(element, "Description")
         fields = description_fields(description.text or "" if description is not None else "")
-        memo = "\n\n".join(_note_texts(reader, element))
+        memo = "\n\n".join(reader.note_texts(element))
         if memo:
             fields["definition"] = "\n\n".join(x for x in (fields.get("definition"), memo) if x)
         codable = (element.get("isCodable") or "true").strip().lower() not in ("false", "0")
@@ -253,12 +237,8 @@ def _text_source(
     if text is None:
         return None
     _, user = reader.user(element, f"source {name!r}")
-    selections = []
-    for selection in children(element, "PlainTextSelection"):
-        found = _selection(reader, selection, text, name)
-        if found is not None:
-            selections.append(found)
-    whole = _codings(reader, element, name)  # codings of the whole source
+    selections = read_selections(reader, element, text, name)
+    whole = whole_source_codings(reader, element, name)
     if whole:  # a selection of the whole text, with a GUID a REFI writer can write again
         selections.append(
             ExchangeSelection(
@@ -271,88 +251,9 @@ def _text_source(
         text=text,
         selections=tuple(selections),
         variables=_variable_values(reader, element, variables),
-        memo="\n\n".join(_note_texts(reader, element)),
+        memo="\n\n".join(reader.note_texts(element)),
         user_guid=user,
         created=timestamp(element.get("creationDateTime")),
-    )
-
-
-def _selection(
-    reader: ReadState, element: etree._Element, text: str, source: str
-) -> ExchangeSelection | None:
-    guid = reader.guid(element)
-    start, end = integer(element.get("startPosition")), integer(element.get("endPosition"))
-    if start is None or end is None:
-        found = f"{element.get('startPosition')!r}-{element.get('endPosition')!r}"
-        reader.fail(
-            f"selection {guid} in {source!r}: positions {found} are not whole numbers", element
-        )
-        return None
-    if not 0 <= start <= end <= len(text):
-        reader.fail(
-            f"selection {guid} in {source!r}: positions {start}-{end} are outside its text "
-            f"(0-{len(text)})",
-            element,
-        )
-        return None
-    known, user = reader.user(element, f"selection {guid} in {source!r}")
-    if not known:
-        return None
-    # One pass over the children (a selection has few): its description, notes, codings.
-    notes: list[str] = []
-    codings: list[ExchangeCoding] = []
-    for item in element:
-        tag = item.tag
-        if not isinstance(tag, str):
-            continue
-        name = tag[tag.rfind("}") + 1 :]
-        if name == "Coding":
-            coding = _coding(reader, item, source)
-            if coding is not None:
-                codings.append(coding)
-        elif name == "NoteRef":
-            notes.extend(_note_text(reader, item))
-        elif name == "Description" and (item.text or "").strip():
-            notes.insert(0, item.text or "")
-    created = element.get("creationDateTime")
-    return ExchangeSelection(
-        guid=guid,
-        start=start,
-        end=end,
-        quote=element.get("name") or "",
-        user_guid=user,
-        created=timestamp(created) if created else None,
-        codings=tuple(codings),
-        notes=tuple(notes),
-    )
-
-
-def _codings(reader: ReadState, element: etree._Element, source: str) -> tuple[ExchangeCoding, ...]:
-    """The codings of a whole source."""
-    found = (_coding(reader, coding, source) for coding in children(element, "Coding"))
-    return tuple(coding for coding in found if coding is not None)
-
-
-def _coding(reader: ReadState, coding: etree._Element, source: str) -> ExchangeCoding | None:
-    """A coding; it must name a known code, and a known user when it names one."""
-    guid = reader.guid(coding)
-    code_ref = child(coding, "CodeRef")
-    target = ref(code_ref.get("targetGUID")) if code_ref is not None else ""
-    if target not in reader.code_guids:
-        reader.fail(
-            f"coding {guid} in {source!r} refers to no code ({target or 'none given'})", coding
-        )
-        return None
-    known, user = reader.user(coding, f"coding {guid} in {source!r}")
-    if not known:
-        return None
-    created = coding.get("creationDateTime")
-    return ExchangeCoding(
-        guid=guid,
-        code_guid=target,
-        user_guid=user,
-        created=timestamp(created) if created else None,
-        memo="\n\n".join(_note_texts(reader, coding)),
     )
 
 
@@ -374,7 +275,7 @@ def _cases(
 
 
 def _check_guids(reader: ReadState, root: etree._Element) -> None:
-    twice = [guid for guid, n in reader.guids.items() if n > 1]
+    twice = reader.twice()
     if twice:
         lines: dict[str, int] = {}
         for element in root.iter():  # only on this error path: find where each first stands

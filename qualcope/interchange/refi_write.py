@@ -22,16 +22,18 @@ import json
 import re
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
 
+from qualcope.domain import CodeSpec
 from qualcope.interchange.atomic import atomic_file
 from qualcope.interchange.project_snapshot import (
     ExchangeNote,
     ExchangeProject,
+    ExchangeSelection,
     ExchangeSource,
 )
 from qualcope.interchange.refi_codebook import add_codes
@@ -80,14 +82,6 @@ def derived_guid(*parts: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, _escaped("/".join(parts))))
 
 
-def _element(parent: etree._Element, tag: str, **attributes: str | None) -> etree._Element:
-    return etree.SubElement(
-        parent,
-        _Q + tag,
-        {key: xml_text(str(value)) for key, value in attributes.items() if value},
-    )
-
-
 def _when(value: datetime | None) -> str | None:
     if value is None:
         return None
@@ -96,60 +90,130 @@ def _when(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# The document is written as text, as libxml2 serialises it with pretty_print (two spaces a
+# level, an element without content as <X/>, text inline): building an lxml tree of tens of
+# thousands of elements to serialise it took several times as long as writing the text.
+# libxml2 escapes <, >, & in text, and there CR too; in an attribute also " and TAB, LF, CR.
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
+_TEXT_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _attribute(value: str) -> str:
+    """An attribute value as written between double quotes (after ``xml_text``)."""
+    if _ATTRIBUTE_SPECIAL.search(value) is None:  # nearly always: no copy
+        return value
+    return (
+        xml_text(value)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\t", "&#9;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+    )
+
+
+def _text(value: str) -> str:
+    """Element text as written (after ``xml_text``)."""
+    if _TEXT_SPECIAL.search(value) is None:
+        return value
+    return (
+        xml_text(value)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\r", "&#13;")
+    )
+
+
+def _attributes(**attributes: object) -> str:
+    """The attributes given a value, as the old tree writer set them: ' key="value"' each."""
+    return "".join(
+        f' {key}="{_attribute(str(value))}"' for key, value in attributes.items() if value
+    )
+
+
+def _empty(indent: str, tag: str, **attributes: object) -> str:
+    return f"{indent}<{tag}{_attributes(**attributes)}/>\n"
+
+
+def _with_text(indent: str, tag: str, text: str) -> str:
+    return f"{indent}<{tag}>{_text(text)}</{tag}>\n"
+
+
+def _block(out: list[str], indent: str, tag: str, inner: list[str], **attributes: object) -> None:
+    """An element holding the lines ``inner`` (one line ending '/>' when there are none)."""
+    if inner:
+        out.append(f"{indent}<{tag}{_attributes(**attributes)}>\n")
+        out.extend(inner)
+        out.append(f"{indent}</{tag}>\n")
+    else:
+        out.append(f"{indent}<{tag}{_attributes(**attributes)}/>\n")
+
+
 def project_xml(project: ExchangeProject, *, created: datetime | None = None) -> bytes:
     """The ``project.qde`` document of a project."""
-    root = etree.Element(_Q + "Project", nsmap={None: NS})
-    root.set("name", xml_text(project.name or "qualcope project"))
-    root.set("origin", xml_text(project.origin or "qualcope"))
+    head = (
+        f'<Project xmlns="{NS}" name="{_attribute(project.name or "qualcope project")}" '
+        f'origin="{_attribute(project.origin or "qualcope")}"'
+    )
     if created is not None:
-        root.set("creationDateTime", _when(created) or "")
+        head += f' creationDateTime="{_when(created)}"'
+    body: list[str] = []
     if project.users:
-        users = _element(root, "Users")
-        for user in project.users:
-            _element(users, "User", guid=user.guid, name=user.name)
+        lines = [_empty("    ", "User", guid=user.guid, name=user.name) for user in project.users]
+        _block(body, "  ", "Users", lines)
     if project.codebook.codes:
-        book = _element(root, "CodeBook")
-        add_codes(_element(book, "Codes"), project.codebook.codes, _Q)
+        body.append(_codebook(project.codebook.codes))
     names = sorted(
         {n for s in project.sources for n in s.variables}
         | {n for c in project.cases for n in c.variables}
     )
     variables = {name: derived_guid("variable", name) for name in names}
     if variables:
-        block = _element(root, "Variables")
-        for name, guid in variables.items():
-            _element(block, "Variable", guid=guid, name=name, typeOfVariable="Text")
+        lines = [
+            _empty("    ", "Variable", guid=guid, name=name, typeOfVariable="Text")
+            for name, guid in variables.items()
+        ]
+        _block(body, "  ", "Variables", lines)
     if project.cases:
-        block = _element(root, "Cases")
+        lines = []
         for case in project.cases:
-            element = _element(block, "Case", guid=case.guid, name=case.name)
+            inner = []
             if case.description:
-                _element(element, "Description").text = xml_text(case.description)
-            _values(element, case.variables, variables)
-            for source in case.source_guids:
-                _element(element, "SourceRef", targetGUID=source)
+                inner.append(_with_text("      ", "Description", case.description))
+            _values(inner, "      ", case.variables, variables)
+            inner.extend(
+                _empty("      ", "SourceRef", targetGUID=source) for source in case.source_guids
+            )
+            _block(lines, "    ", "Case", inner, guid=case.guid, name=case.name)
+        _block(body, "  ", "Cases", lines)
     notes: list[ExchangeNote] = list(project.notes)
     if project.sources:
-        block = _element(root, "Sources")
+        lines = []
+        made = _Made()
         for source in project.sources:
-            notes.extend(_source(block, source, variables))
+            notes.extend(_source(lines, source, variables, made))
+        _block(body, "  ", "Sources", lines)
     if notes:
-        block = _element(root, "Notes")
+        lines = []
         for note in notes:
-            element = _element(
-                block,
+            _block(
+                lines,
+                "    ",
                 "Note",
+                [_with_text("      ", "PlainTextContent", note.text)],
                 guid=note.guid,
                 name=note.name or None,
                 creatingUser=note.user_guid,
                 creationDateTime=_when(note.created),
             )
-            _element(element, "PlainTextContent").text = xml_text(note.text)
+        _block(body, "  ", "Notes", lines)
     if project.links:
-        block = _element(root, "Links")
-        for link in project.links:
-            _element(
-                block,
+        lines = [
+            _empty(
+                "    ",
                 "Link",
                 guid=link.guid,
                 name=link.name or None,
@@ -157,68 +221,177 @@ def project_xml(project: ExchangeProject, *, created: datetime | None = None) ->
                 originGUID=link.origin_guid,
                 targetGUID=link.target_guid,
             )
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+            for link in project.links
+        ]
+        _block(body, "  ", "Links", lines)
+    close = ">\n" + "".join(body) + "</Project>\n" if body else "/>\n"
+    return (_DECLARATION + head + close).encode("utf-8")
 
 
-def _values(element: etree._Element, values: dict[str, str], guids: dict[str, str]) -> None:
+_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+
+
+def _codebook(codes: Sequence[CodeSpec]) -> str:
+    """The <CodeBook> lines, written by ``add_codes`` (shared with the .qdc writer) with lxml:
+    a few hundred elements, so the tree costs little and the rules live in one place."""
+    root = etree.Element(_Q + "Project", nsmap={None: NS})
+    add_codes(etree.SubElement(etree.SubElement(root, _Q + "CodeBook"), _Q + "Codes"), codes, _Q)
+    text = etree.tostring(root, encoding="utf-8", pretty_print=True).decode("utf-8")
+    start = text.index(">\n") + 2  # after the bare root's start tag; it ends '</Project>\n'
+    return text[start : text.rindex("</Project>")]
+
+
+def _values(out: list[str], indent: str, values: dict[str, str], guids: dict[str, str]) -> None:
+    deeper = indent + "  "
     for name in sorted(values):
-        value = _element(element, "VariableValue")
-        _element(value, "VariableRef", targetGUID=guids[name])
-        _element(value, "TextValue").text = xml_text(values[name])
+        out.append(f"{indent}<VariableValue>\n")
+        out.append(_empty(deeper, "VariableRef", targetGUID=guids[name]))
+        out.append(_with_text(deeper, "TextValue", values[name]))
+        out.append(f"{indent}</VariableValue>\n")
 
 
 def _note(owner: str, kind: str, text: str, user: str | None = None) -> ExchangeNote:
     return ExchangeNote(derived_guid("note", owner, kind), text, user_guid=user)
 
 
+class _Made:
+    """The attribute texts of values that repeat (users, times, codes), each made once."""
+
+    def __init__(self) -> None:
+        self.users: dict[str | None, str] = {}
+        self.times: dict[datetime | None, str] = {}
+        self.code_refs: dict[str, str] = {}
+
+    def user(self, guid: str | None) -> str:
+        found = self.users.get(guid)
+        if found is None:
+            found = self.users[guid] = _attributes(creatingUser=guid)
+        return found
+
+    def time(self, when: datetime | None) -> str:
+        found = self.times.get(when)
+        if found is None:
+            found = self.times[when] = _attributes(creationDateTime=_when(when))
+        return found
+
+    def code_ref(self, guid: str) -> str:
+        found = self.code_refs.get(guid)
+        if found is None:
+            found = self.code_refs[guid] = _empty("          ", "CodeRef", targetGUID=guid)
+        return found
+
+
 def _source(
-    block: etree._Element, source: ExchangeSource, variables: dict[str, str]
+    out: list[str], source: ExchangeSource, variables: dict[str, str], made: _Made
 ) -> list[ExchangeNote]:
     """The TextSource element of a source; the notes its memos became."""
     notes: list[ExchangeNote] = []
-    element = _element(
-        block,
+    inner: list[str] = []
+    add = inner.append
+    users, times, code_refs = made.users, made.times, made.code_refs
+    plain = _ATTRIBUTE_SPECIAL.search
+    for selection in source.selections:
+        # Nearly every selection: GUIDs, a quote, whole-number positions, one coding without
+        # a memo, no notes. Written in one piece; any other through _selection.
+        guid, start, end, quote, codings = (
+            selection.guid,
+            selection.start,
+            selection.end,
+            selection.quote,
+            selection.codings,
+        )
+        if not (
+            len(codings) == 1
+            and type(start) is int
+            and type(end) is int
+            and type(guid) is str
+            and type(quote) is str
+            and guid
+            and not selection.notes
+            and not codings[0].memo
+            and type(codings[0].guid) is str
+            and codings[0].guid
+        ):
+            _selection(add, selection, made, notes)
+            continue
+        coding = codings[0]
+        coding_guid = coding.guid
+        user = users.get(selection.user_guid)
+        if user is None:
+            user = made.user(selection.user_guid)
+        when = times.get(selection.created)
+        if when is None:
+            when = made.time(selection.created)
+        coding_user = users.get(coding.user_guid)
+        if coding_user is None:
+            coding_user = made.user(coding.user_guid)
+        coding_when = times.get(coding.created)
+        if coding_when is None:
+            coding_when = made.time(coding.created)
+        code_ref = code_refs.get(coding.code_guid)
+        if code_ref is None:
+            code_ref = made.code_ref(coding.code_guid)
+        if plain(guid) is not None:
+            guid = _attribute(guid)
+        if plain(coding_guid) is not None:
+            coding_guid = _attribute(coding_guid)
+        if quote:
+            quote = f' name="{quote if plain(quote) is None else _attribute(quote)}"'
+        add(
+            f'      <PlainTextSelection guid="{guid}"{quote} startPosition="{start}" '
+            f'endPosition="{end}"{user}{when}>\n'
+            f'        <Coding guid="{coding_guid}"{coding_user}{coding_when}>\n'
+            f"{code_ref}        </Coding>\n      </PlainTextSelection>\n"
+        )
+    if source.memo:
+        note = _note(source.guid, "memo", source.memo, source.user_guid)
+        notes.append(note)
+        add(_empty("      ", "NoteRef", targetGUID=note.guid))
+    _values(inner, "      ", source.variables, variables)
+    _block(
+        out,
+        "    ",
         "TextSource",
+        inner,
         guid=source.guid,
         name=source.name,
         plainTextPath=f"internal://{source.guid}.txt",
         creatingUser=source.user_guid,
         creationDateTime=_when(source.created),
     )
-    for selection in source.selections:
-        item = _element(
-            element,
-            "PlainTextSelection",
-            guid=selection.guid,
-            name=selection.quote or None,
-            startPosition=str(selection.start),
-            endPosition=str(selection.end),
-            creatingUser=selection.user_guid,
-            creationDateTime=_when(selection.created),
-        )
-        for coding in selection.codings:
-            coded = _element(
-                item,
-                "Coding",
-                guid=coding.guid,
-                creatingUser=coding.user_guid,
-                creationDateTime=_when(coding.created),
-            )
-            _element(coded, "CodeRef", targetGUID=coding.code_guid)
-            if coding.memo:
-                note = _note(coding.guid, "memo", coding.memo, coding.user_guid)
-                notes.append(note)
-                _element(coded, "NoteRef", targetGUID=note.guid)
-        for index, text in enumerate(selection.notes):
-            note = _note(selection.guid, f"note{index}", text, selection.user_guid)
-            notes.append(note)
-            _element(item, "NoteRef", targetGUID=note.guid)
-    if source.memo:
-        note = _note(source.guid, "memo", source.memo, source.user_guid)
-        notes.append(note)
-        _element(element, "NoteRef", targetGUID=note.guid)
-    _values(element, source.variables, variables)
     return notes
+
+
+def _selection(
+    add: Callable[[str], None], selection: ExchangeSelection, made: _Made, notes: list[ExchangeNote]
+) -> None:
+    """The lines of a PlainTextSelection element; the notes its memos became go to ``notes``."""
+    line = "      <PlainTextSelection" + _attributes(
+        guid=selection.guid,
+        name=selection.quote or None,
+        startPosition=str(selection.start),
+        endPosition=str(selection.end),
+    )
+    line += made.user(selection.user_guid) + made.time(selection.created)
+    if not selection.codings and not selection.notes:
+        add(line + "/>\n")
+        return
+    add(line + ">\n")
+    for coding in selection.codings:
+        add(
+            f"        <Coding{_attributes(guid=coding.guid)}{made.user(coding.user_guid)}"
+            f"{made.time(coding.created)}>\n{made.code_ref(coding.code_guid)}"
+        )
+        if coding.memo:
+            note = _note(coding.guid, "memo", coding.memo, coding.user_guid)
+            notes.append(note)
+            add(_empty("          ", "NoteRef", targetGUID=note.guid))
+        add("        </Coding>\n")
+    for index, text in enumerate(selection.notes):
+        note = _note(selection.guid, f"note{index}", text, selection.user_guid)
+        notes.append(note)
+        add(_empty("        ", "NoteRef", targetGUID=note.guid))
+    add("      </PlainTextSelection>\n")
 
 
 def write_qdpx(project: ExchangeProject, path: Path, *, created: datetime | None = None) -> None:

@@ -94,7 +94,8 @@ class ReadState:
     path: Path
     lenient: bool
     skipped: list[str] = field(default_factory=list)
-    guids: Counter[str] = field(default_factory=Counter)
+    # Every GUID read, in reading order: counted only at the end (a Counter per GUID costs).
+    guids: list[str] = field(default_factory=list)
     notes: dict[str, ExchangeNote] = field(default_factory=dict)
     used_notes: set[str] = field(default_factory=set)
     code_guids: set[str] = field(default_factory=set)
@@ -117,8 +118,29 @@ class ReadState:
                 f"a <{local(element)}> has no guid", path=self.path, line=element.sourceline
             )
         if value:
-            self.guids[value] += 1  # lines are looked up only when one is used twice
+            self.guids.append(value)  # lines are looked up only when one is used twice
         return value
+
+    def twice(self) -> list[str]:
+        """The GUIDs read more than once, in the order they were first read."""
+        if len(set(self.guids)) == len(self.guids):
+            return []
+        return [guid for guid, n in Counter(self.guids).items() if n > 1]
+
+    def note_texts(self, element: etree._Element) -> tuple[str, ...]:
+        """The texts of the notes the element's NoteRefs point at."""
+        return tuple(text for ref_ in children(element, "NoteRef") for text in self.note_text(ref_))
+
+    def note_text(self, note_ref: etree._Element) -> tuple[str, ...]:
+        """The text of the note a NoteRef points at (none, and a defect, when it points at
+        none)."""
+        target = ref(note_ref.get("targetGUID"))
+        note = self.notes.get(target)
+        if note is None:
+            self.fail(f"a NoteRef points at no note ({target})", note_ref)
+            return ()
+        self.used_notes.add(target)
+        return (note.text,)
 
     def user(self, element: etree._Element, what: str) -> tuple[bool, str | None]:
         """Whether the element's creatingUser is absent or known, and that user's GUID.

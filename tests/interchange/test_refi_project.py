@@ -40,7 +40,7 @@ from qualcope.interchange.project_snapshot import (
     ExchangeUser,
 )
 from qualcope.interchange.refi_read import read_qdpx
-from qualcope.interchange.refi_write import project_xml, write_qdpx
+from qualcope.interchange.refi_write import project_xml, write_qdpx, xml_text
 from qualcope.interchange.safe_archive import SafeArchive
 from qualcope.services.project import Project
 
@@ -332,6 +332,7 @@ def nasty_project(name: str, memo: str) -> ExchangeProject:
     source = project.sources[0]
     selection = replace(
         source.selections[0],
+        quote=name,
         codings=tuple(replace(c, memo=memo) for c in source.selections[0].codings),
         notes=(memo,),
     )
@@ -368,6 +369,16 @@ def test_names_and_memos_of_any_text_export_to_valid_xml(name: str, memo: str) -
     # qualcope's own part keeps every character (JSON joins a surrogate pair, as it always does)
     assert back.extension == json.loads(json.dumps(project.extension))
     assert back.sources[0].text == project.sources[0].text
+    # Names, quotes and memos read back as written, but for what XML cannot hold at all: the
+    # serialiser's escaping (quotes, ampersands, CR, TAB, LF in attributes) loses nothing.
+    read_selection = back.sources[0].selections[0]
+    if xml_text(name):  # an empty name is given a default
+        assert back.name == xml_text(name)
+        assert back.users[0].name == xml_text(name)
+        assert read_selection.quote == xml_text(name)
+    if xml_text(memo):
+        assert read_selection.codings[0].memo == xml_text(memo)
+        assert back.cases[0].description == xml_text(memo)
 
 
 def test_a_lone_surrogate_in_a_text_keeps_every_position(tmp_path: Path) -> None:

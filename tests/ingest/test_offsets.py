@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from qualcope.ingest import read_transcript
@@ -159,6 +159,7 @@ def test_a_file_with_a_bom_and_crlf_round_trips_through_import(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     raw = "\n\n  Interviewer: How?\r\n\r\nRespondent: " + body + "  \r\n"
+    assume(raw.count("\x00") < 2)  # more NULs in so short a file is refused as binary, rightly
     encoded = raw.encode(codec)  # the utf-16 codec writes a BOM itself
     if codec == "utf-8" and bom:
         encoded = codecs.BOM_UTF8 + encoded

@@ -144,14 +144,20 @@ class DocumentRef:
     words: int
     respondent_turns: int = 0
     interviewer_turns: int = 0
-    coded_turns: int = 0
+    coded_turns: int = 0  # respondent turns holding a coding of the listing coder
     finished: bool = False
     source_format: str = ""
+    coded_turns_all: int = 0  # respondent turns holding a coding of any coder
 
     @property
     def progress(self) -> float:
-        """Share of respondent turns with at least one coding (0..1)."""
+        """Share of respondent turns with at least one coding of this coder (0..1)."""
         return self.coded_turns / self.respondent_turns if self.respondent_turns else 0.0
+
+    @property
+    def progress_all(self) -> float:
+        """Share of respondent turns with at least one coding of any coder (0..1)."""
+        return self.coded_turns_all / self.respondent_turns if self.respondent_turns else 0.0
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from qualcope.cli.common import (
 )
 from qualcope.cli.import_output import progress_bar, summarise
 from qualcope.errors import ImportFileError
+
+if TYPE_CHECKING:
+    from qualcope.domain import SegmentView
 
 
 @click.command(
@@ -233,7 +237,7 @@ Examples:
 @common_options
 @click.pass_context
 def show(ctx: click.Context, document: str, respondent_only: bool) -> None:
-    """Print a transcript turn by turn (DOCUMENT is an id, a name or a GUID)."""
+    """Print a transcript turn by turn, numbered from 1 (DOCUMENT is an id, a name or a GUID)."""
     from rich.console import Console
     from rich.text import Text
 
@@ -258,12 +262,20 @@ def show(ctx: click.Context, document: str, respondent_only: bool) -> None:
             console.print()
             console.print(line)
             continue
-        line.append(f"[{turn.turn_index}] ", style="dim")
+        line.append(f"[{turn_number(turn)}] ", style="dim")
         if turn.speaker:
             line.append(f"{turn.speaker}: ", style="bold cyan" if turn.is_interviewer else "bold")
         line.append(turn.text, style="italic" if turn.is_interviewer else "")
         console.print()
         console.print(line)
+
+
+def turn_number(segment: SegmentView) -> int | None:
+    """The number of the turn holding a segment, counted from 1 as everywhere in qualcope
+    (stored turn indexes count from 0); None for a preamble or a sentence outside any turn."""
+    if segment.kind == "turn" or (segment.kind == "sentence" and segment.parent_id is not None):
+        return segment.turn_index + 1
+    return None
 
 
 SEGMENT_COLUMNS = (
@@ -309,8 +321,9 @@ def segments(ctx: click.Context, document: str, kind: str | None, positions: str
     """List a document's segments (turns, sentences, preambles) with exact offsets.
 
     Turns have ids; a sentence is identified by its offsets, and turn_id is the turn holding
-    it. A preamble (a title, a date line, a footer) belongs to no speaker. Offsets are file
-    positions by default, as `codings import` and other tools count them.
+    it; turn is that turn's number in the document, counted from 1. A preamble (a title, a
+    date line, a footer) belongs to no speaker. Offsets are file positions by default, as
+    `codings import` and other tools count them.
     """
     from qualcope.services.documents import document_positions, find_document, list_segments
 
@@ -325,7 +338,7 @@ def segments(ctx: click.Context, document: str, kind: str | None, positions: str
             {
                 "id": s.id,
                 "kind": s.kind,
-                "turn": s.turn_index if s.kind != "preamble" else None,
+                "turn": turn_number(s),
                 "turn_id": s.id if s.kind == "turn" else s.parent_id,
                 "speaker": s.speaker,
                 "interviewer": s.is_interviewer,

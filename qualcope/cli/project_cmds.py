@@ -1,4 +1,4 @@
-"""Project commands: init, tui, doctor, demo, blind."""
+"""Project commands: init, tui, doctor, demo, blind, others-codings."""
 
 from __future__ import annotations
 
@@ -132,8 +132,39 @@ def blind(ctx: click.Context, state: str) -> None:
     click.echo(f"blind coding: {'on' if on else 'off'}")
 
 
+@click.command(
+    "others-codings",
+    epilog="""\b
+Examples:
+  qualcope others-codings            may coders change each other's codings?
+  qualcope others-codings protect    nobody removes or recodes another coder's coding
+  qualcope others-codings ask        allowed after a confirmation (the default)
+""",
+)
+@click.argument("policy", type=click.Choice(["ask", "protect", "status"]), default="status")
+@common_options
+@click.pass_context
+def others_codings(ctx: click.Context, policy: str) -> None:
+    """Whether a coder may remove or recode another coder's codings: ask, protect, or show.
+
+    With `ask` (the default) the workspace asks "remove Reference coder's coding?" first; with
+    `protect` it refuses, so each coder's codings stay as they left them (double coding,
+    before reconciliation). Your own codings are never affected.
+    """
+    from qualcope.services import ownership
+
+    with open_project(ctx) as project:
+        if policy != "status":
+            if not ownership.set_others_codings_policy(project, policy):
+                err_console_print(f"other coders' codings: already {policy}")
+        found = ownership.others_codings_policy(project)
+    said = {"ask": "ask before a change", "protect": "protected"}[found]
+    click.echo(f"other coders' codings: {found} ({said})")
+
+
 def register(group: click.Group) -> None:
     group.add_command(blind)
+    group.add_command(others_codings)
     group.add_command(doctor)
     group.add_command(init)
     group.add_command(tui)

@@ -33,7 +33,16 @@ from qualcope.errors import ConflictError, QualcopeError
 # Tables whose changes are not part of the undoable history.
 # model_artifacts: a trained model is derived data, replaced on every retrain (and
 # megabytes of bytes that an event's JSON cannot hold); undo never restores one.
-UNTRACKED = {"actions", "events", "project_info", "segments", "coders", "model_artifacts"}
+# reading_positions: where each coder left each document, screen state rather than study data.
+UNTRACKED = {
+    "actions",
+    "events",
+    "project_info",
+    "segments",
+    "coders",
+    "model_artifacts",
+    "reading_positions",
+}
 VERSION_COLUMN = "version"
 # The key of an event row that lists its summarised columns (see ``summarised``).
 SUMMARISED = "_summarised"

@@ -135,6 +135,22 @@ class DocumentStatus(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ReadingPosition(Base):
+    """Where a coder left a document (the selection to show on reopening it); not in the
+    undoable history (``services.reading_positions``), and no sign of a 'finished' mark."""
+
+    __tablename__ = "reading_positions"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coders.id", ondelete="CASCADE"), primary_key=True
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Segment(Base):
     """A speaker turn of a document, or a preamble span (``kind`` 'turn' or 'preamble').
 

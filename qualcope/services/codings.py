@@ -16,6 +16,7 @@ from qualcope.db.models import Code, Coder, Coding, CodingLink, Document
 from qualcope.domain import CodingView, LinkView
 from qualcope.errors import ConflictError, NotFoundError, QualcopeError
 from qualcope.services import codetree
+from qualcope.services.ownership import check_change
 from qualcope.services.project import Project
 
 SNIPPET_LIMIT = 300
@@ -125,10 +126,12 @@ def add_coding(
         return _views(session, [coding])[0]
 
 
-def remove_coding(project: Project, coding_id: int) -> None:
-    """Remove a coding (and its links)."""
+def remove_coding(project: Project, coding_id: int, *, others_confirmed: bool = False) -> None:
+    """Remove a coding (and its links). Another coder's coding only when the coder confirmed
+    it (``others_confirmed``) and the project does not protect it (``services.ownership``)."""
     with project.write("remove coding") as session:
         coding = _coding(session, coding_id, project)
+        check_change(session, project, coding, "remove", others_confirmed=others_confirmed)
         for link in session.scalars(
             select(CodingLink).where(
                 (CodingLink.source_coding_id == coding_id)
@@ -140,13 +143,17 @@ def remove_coding(project: Project, coding_id: int) -> None:
         session.delete(coding)
 
 
-def recode(project: Project, coding_id: int, code_id: int) -> CodingView:
-    """Move a coding to another code (a split of a code is a series of recodes)."""
+def recode(
+    project: Project, coding_id: int, code_id: int, *, others_confirmed: bool = False
+) -> CodingView:
+    """Move a coding to another code (a split of a code is a series of recodes). Another
+    coder's coding only as ``remove_coding`` allows."""
     with project.write("recode") as session:
         coding = _coding(session, coding_id, project)
         code = _code(session, code_id)
         if coding.code_id == code.id:
             return _views(session, [coding])[0]
+        check_change(session, project, coding, "recode", others_confirmed=others_confirmed)
         clash = session.scalar(
             select(Coding.id).where(
                 Coding.document_id == coding.document_id,

@@ -93,7 +93,8 @@ def list_documents(
     coder: str | None = None,
     document_id: int | None = None,
 ) -> list[DocumentRef]:
-    """Documents with case, role, participant, words, turns and this coder's progress."""
+    """Documents with case, role, participant, words, turns, and progress: this coder's
+    (``coded_turns``) and every coder's together (``coded_turns_all``)."""
     coder = coder or project.coder
     with project.read() as session:
         coder_id = _coder_id(session, coder)
@@ -114,6 +115,7 @@ def list_documents(
             ).all()
         )
         coded: dict[int, int] = {}
+        coded_by_anyone = _coded_turns(session, None, document_id)
         finished: set[int] = set()
         if coder_id is not None:
             coded = _coded_turns(session, coder_id, document_id)
@@ -160,6 +162,7 @@ def list_documents(
                 respondent_turns=turn_counts.get(i, 0),
                 interviewer_turns=interviewer_counts.get(i, 0),
                 coded_turns=coded.get(i, 0),
+                coded_turns_all=coded_by_anyone.get(i, 0),
                 finished=i in finished,
                 source_format=fmt,
             )
@@ -174,14 +177,15 @@ def _only(column: Any, document_id: int | None) -> list[Any]:
     return [column == document_id] if document_id is not None else []
 
 
-def _coded_turns(session: Session, coder_id: int, document_id: int | None) -> dict[int, int]:
-    """Per document, the respondent turns overlapped by at least one coding of the coder.
+def _coded_turns(session: Session, coder_id: int | None, document_id: int | None) -> dict[int, int]:
+    """Per document, the respondent turns overlapped by at least one coding of the coder
+    (of any coder when ``coder_id`` is None).
 
     One ordered pass over turns and codings (a SQL range join is turns x codings per document).
     """
-    codings_query = select(Coding.document_id, Coding.start, Coding.end).where(
-        Coding.coder_id == coder_id
-    )
+    codings_query = select(Coding.document_id, Coding.start, Coding.end)
+    if coder_id is not None:
+        codings_query = codings_query.where(Coding.coder_id == coder_id)
     turns_query = select(Segment.document_id, Segment.start, Segment.end).where(
         Segment.kind == "turn", Segment.is_interviewer.is_(False)
     )

@@ -1,26 +1,26 @@
 """The action table: every key of the workspace, in one place.
 
 Each row is (keys, action, description, where). It feeds the screens'
-``BINDINGS`` (and so the footer), the help screen, the command palette and
-the key table in README.md, so the four can never disagree. Rows whose
-screen lives in a module another issue provides (codebook, report,
-suggestions) appear only when that module can be imported. A codebook's own
-shortcut keys (``a``, ``e``, ``t``, ``b`` ...) apply codes; they must avoid
-``RESERVED_KEYS``.
+``BINDINGS`` (and so the footer and the key bar), the help screen of each
+screen, the command palette and the key table in README.md, so they can
+never disagree. Rows that open a screen living in a module another issue
+provides (codebook, report, suggestions) appear only when that module can be
+imported. A codebook's own shortcut keys (``a``, ``e``, ``t``, ``b`` ...)
+apply codes; they must avoid ``RESERVED_KEYS``.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding
 
-APP, DOCUMENTS, CODING, FINE, RECONCILE, DIALOG = (
-    "app",
-    "documents",
-    "coding",
-    "fine",
+APP, DOCUMENTS, CODING, FINE = "app", "documents", "coding", "fine"
+CODEBOOK, SUGGESTIONS, REPORT, RECONCILE, DIALOG = (
+    "codebook",
+    "suggestions",
+    "report",
     "reconcile",
     "dialog",
 )
@@ -29,6 +29,9 @@ WHERE_SHORT = {
     DOCUMENTS: "documents",
     CODING: "coding",
     FINE: "fine selection",
+    CODEBOOK: "codebook",
+    SUGGESTIONS: "suggestions",
+    REPORT: "report",
     RECONCILE: "reconcile",
     DIALOG: "dialogs",
 }
@@ -37,21 +40,32 @@ WHERE_TITLES = {
     DOCUMENTS: "Documents screen",
     CODING: "Coding screen",
     FINE: "Coding screen: fine selection (any character span)",
+    CODEBOOK: "Codebook screen",
+    SUGGESTIONS: "Suggestions screen (review candidate codings)",
+    REPORT: "Report screen (cross-tab)",
     RECONCILE: "Reconciliation screen (two coders' disagreements -> consensus)",
-    DIALOG: "Dialogs (code picker, memo, link, search)",
+    DIALOG: "Dialogs (code picker, memo, link, search, prompts)",
 }
+# Places one screen binds together: fine selection is a mode of the coding screen.
+SCREEN_PLACES: dict[str, tuple[str, ...]] = {CODING: (CODING, FINE), FINE: (CODING, FINE)}
 
 # Textual key names -> what a user types.
 KEY_GLYPHS = {
     "question_mark": "?",
     "slash": "/",
     "greater_than_sign": ">",
+    "less_than_sign": "<",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "shift+down": "shift+↓",
     "shift+up": "shift+↑",
     "shift+left": "shift+←",
     "shift+right": "shift+→",
+    "shift+tab": "shift+Tab",
+    "ctrl+down": "ctrl+↓",
+    "ctrl+up": "ctrl+↑",
+    "ctrl+left": "ctrl+←",
+    "ctrl+right": "ctrl+→",
     "down": "↓",
     "up": "↑",
     "left": "←",
@@ -65,6 +79,8 @@ KEY_GLYPHS = {
     "delete": "Del",
     "space": "Space",
     "tab": "Tab",
+    "f1": "F1",
+    "f2": "F2",
 }
 
 # Screens provided by other modules: (key of the row) -> (module, class).
@@ -87,6 +103,9 @@ class ActionSpec:
     show: bool = False  # shown in the footer
     short: str = ""  # the footer's label (default: the description up to ':' or '(')
     binding: bool = True  # False: handled by a widget or dialog, listed for help only
+    # Keys bound with priority: they work in a dialog (Textual gives a modal screen none of
+    # the app's other bindings) and in a text field. Only keys nobody types as text.
+    priority_keys: str = ""
 
     @property
     def key_list(self) -> list[str]:
@@ -95,6 +114,11 @@ class ActionSpec:
     @property
     def display(self) -> str:
         return " ".join(KEY_GLYPHS.get(key, key) for key in self.key_list)
+
+    @property
+    def label(self) -> str:
+        """The footer's and key bar's label."""
+        return self.short or self.description.split(":")[0].split(" (")[0]
 
     @property
     def available(self) -> bool:
@@ -111,7 +135,14 @@ def _importable(module: str) -> bool:
 
 ACTIONS: tuple[ActionSpec, ...] = (
     # Everywhere
-    ActionSpec("question_mark,f1", "help", "Help: every key", APP, show=True),
+    ActionSpec(
+        "question_mark,f1",
+        "help",
+        "Help: the keys of this screen",
+        APP,
+        show=True,
+        priority_keys="f1",
+    ),
     ActionSpec("ctrl+p", "command_palette", "Command palette (documents, codes, actions)", APP),
     ActionSpec("u,ctrl+z", "undo", "Undo (unlimited, also after a restart)", APP, show=True),
     ActionSpec("U,ctrl+y", "redo", "Redo", APP),
@@ -185,6 +216,50 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("shift+right", "edge_char(1)", "Move the edge one character right", FINE),
     ActionSpec("shift+left", "edge_char(-1)", "Move the edge one character left", FINE),
     ActionSpec("o", "swap_edge", "Switch between moving the end and the start", FINE),
+    # Codebook screen (its own undo and redo re-read the tree; c, q and Esc go back)
+    ActionSpec("up,down", "tree_move", "Move in the tree", CODEBOOK, binding=False),
+    ActionSpec("a", "add('code')", "Add: a code in the current group", CODEBOOK, show=True),
+    ActionSpec("A", "add('group')", "Add a group", CODEBOOK),
+    ActionSpec("r,f2", "rename", "Rename", CODEBOOK, show=True),
+    ActionSpec("e", "edit", "Edit: definition, criteria, colour, shortcut...", CODEBOOK, show=True),
+    ActionSpec("K,ctrl+up", "reorder(-1)", "Move up among its siblings", CODEBOOK),
+    ActionSpec("J,ctrl+down", "reorder(1)", "Move down among its siblings", CODEBOOK),
+    ActionSpec("greater_than_sign,ctrl+right", "indent", "Move in: under the code above", CODEBOOK),
+    ActionSpec("less_than_sign,ctrl+left", "outdent", "Move out: one level up", CODEBOOK),
+    ActionSpec("M", "move_to", "Move to another group (picker)", CODEBOOK),
+    ActionSpec("m", "merge", "Merge: into another code", CODEBOOK, show=True),
+    ActionSpec("d,delete", "delete", "Delete (asks about its codings)", CODEBOOK, show=True),
+    ActionSpec("u,ctrl+z", "undo", "Undo (unlimited)", CODEBOOK, show=True),
+    ActionSpec("U,ctrl+y", "redo", "Redo", CODEBOOK),
+    ActionSpec("x", "export", "Export: the codebook (.yaml .csv .md .qdc)", CODEBOOK, show=True),
+    ActionSpec("i", "import", "Import a codebook file (merged by code path)", CODEBOOK),
+    ActionSpec("v", "document", "Document: the codebook to read", CODEBOOK, show=True),
+    ActionSpec("escape,q,c", "close", "Back", CODEBOOK, show=True, short="Close"),
+    # Suggestions screen
+    ActionSpec("up,down", "queue_move", "Move in the queue", SUGGESTIONS, binding=False),
+    ActionSpec("a", "accept", "Accept: code the passage (Enter too)", SUGGESTIONS, show=True),
+    ActionSpec("x", "reject", "Reject (kept as a negative example)", SUGGESTIONS, show=True),
+    ActionSpec("s", "skip", "Skip: decide later", SUGGESTIONS, show=True),
+    ActionSpec(
+        "o", "accept_other", "Accept as another code", SUGGESTIONS, show=True, short="Accept as…"
+    ),
+    ActionSpec("m", "toggle_order", "Order: likeliest or least sure first", SUGGESTIONS, show=True),
+    ActionSpec(
+        "f",
+        "filter_code",
+        "Show one code's suggestions or all",
+        SUGGESTIONS,
+        show=True,
+        short="Code…",
+    ),
+    ActionSpec("l", "learn", "Learn: retrain, recompute the suggestions", SUGGESTIONS, show=True),
+    ActionSpec("escape", "close", "Back", SUGGESTIONS, show=True),
+    # Report screen (Tab moves between the choices of rows, columns, unit, percent, filters)
+    ActionSpec("tab,shift+tab", "focus_next", "Next / previous choice", REPORT, binding=False),
+    ActionSpec("enter", "open_cell", "The coded passages behind a cell", REPORT, binding=False),
+    ActionSpec("e", "export", "Export: the table, format from the file name", REPORT, show=True),
+    ActionSpec("r", "refresh", "Recompute: read the project again", REPORT, show=True),
+    ActionSpec("escape", "back", "Back", REPORT, show=True),
     # Reconciliation screen (u undoes a decision, as everywhere)
     ActionSpec(
         "a",
@@ -237,16 +312,51 @@ def bindings(*places: str) -> list[Binding]:
         for spec in rows(where):
             if not spec.binding:
                 continue
-            out.append(
-                Binding(
-                    spec.keys,
-                    spec.action,
-                    spec.short or spec.description.split(":")[0].split(" (")[0],
-                    show=spec.show,
-                    key_display=KEY_GLYPHS.get(spec.key_list[0], spec.key_list[0]),
-                )
-            )
+            urgent = [key for key in spec.key_list if key in spec.priority_keys.split(",")]
+            usual = [key for key in spec.key_list if key not in urgent]
+            for keys, priority in ((usual, False), (urgent, True)):
+                if keys:
+                    out.append(
+                        Binding(
+                            ",".join(keys),
+                            spec.action,
+                            spec.label,
+                            show=spec.show and keys[0] == spec.key_list[0],  # one footer entry
+                            key_display=KEY_GLYPHS.get(keys[0], keys[0]),
+                            priority=priority,
+                        )
+                    )
     return out
+
+
+def screen_places(where: str) -> tuple[str, ...]:
+    """The places whose keys the screen of ``where`` binds (fine selection: the coding screen)."""
+    return SCREEN_PLACES.get(where, (where,))
+
+
+def app_rows(where: str) -> list[ActionSpec]:
+    """The app-wide rows as they work on the screen of ``where``.
+
+    A key the screen binds itself wins over the app's (the codebook's ``c`` closes it, the
+    report's ``r`` recomputes), so it is left out; a row left without keys is dropped.
+    """
+    if where == APP:
+        return rows(APP)
+    if where == DIALOG:  # a modal screen: Textual lets only the app's priority keys through
+        return [replace(spec, keys=spec.priority_keys) for spec in rows(APP) if spec.priority_keys]
+    taken = {
+        key
+        for place in screen_places(where)
+        for spec in rows(place)
+        if spec.binding
+        for key in spec.key_list
+    }
+    found: list[ActionSpec] = []
+    for spec in rows(APP):
+        free = [key for key in spec.key_list if key not in taken]
+        if free:
+            found.append(replace(spec, keys=",".join(free)))
+    return found
 
 
 def _characters(key: str) -> str | None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from textual.app import App
+from textual import events
+from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -27,6 +28,7 @@ from qualcope.errors import NothingToDoError, QualcopeError
 from qualcope.services import codebook, history
 from qualcope.services.project import Project
 from qualcope.tui import actions
+from qualcope.tui.key_order import KeyStream
 from qualcope.tui.palette import QualcopeCommands
 from qualcope.tui.screens.documents import DocumentsScreen
 from qualcope.tui.screens.help import HelpScreen
@@ -58,6 +60,7 @@ class QualcopeApp(App[None]):
         self._jobs: deque[WriteJob] = deque()
         self._writing = False
         self.pending_writes = 0
+        self.keys = KeyStream(self)
         where = project.path.name if project.path is not None else project.location
         blind = " · blind" if project.blind else ""  # blind double coding: say so everywhere
         self.sub_title = f"coder {project.coder}{blind} · {where}"
@@ -69,6 +72,27 @@ class QualcopeApp(App[None]):
             from qualcope.tui.screens.coding import CodingScreen
 
             self.push_screen(CodingScreen(self.start_document))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """None from Textual's own provider: ``QualcopeCommands`` lists qualcope's commands,
+        then the few of Textual's worth keeping (``palette.kept_system_commands``)."""
+        return ()
+
+    # --------------------------------------------------------------- keys
+    async def on_event(self, event: events.Event) -> None:
+        """A key the app receives goes to the ordered key stream first (``key_order``)."""
+        if isinstance(event, events.Key) and not event.is_forwarded and await self.keys.take(event):
+            return
+        await super().on_event(event)
+
+    async def dispatch_usual_key(self, event: events.Key) -> None:
+        """A key the stream does not run itself, handled as Textual handles keys."""
+        await super().on_event(event)
+
+    def keys_may_go(self) -> None:
+        """Something the held keys waited for is done: run them (after this handler)."""
+        if self.keys.held:
+            self.call_later(self.keys.release)
 
     # ------------------------------------------------------------ reading
     def read(
@@ -130,6 +154,7 @@ class QualcopeApp(App[None]):
                 self.notify(str(error), severity=severity, markup=False)
                 if job.on_error is not None:
                     job.on_error(error)
+                self.keys_may_go()
                 continue
             except Exception as error:  # noqa: BLE001 - a bug must not lose the session
                 self.pending_writes -= 1
@@ -141,17 +166,21 @@ class QualcopeApp(App[None]):
                 )
                 if job.on_error is not None:
                     job.on_error(QualcopeError(str(error)))
+                self.keys_may_go()
                 continue
             self.pending_writes -= 1
             if job.on_done is not None:
                 job.on_done(result)
+            self.keys_may_go()
         self._writing = False
 
     async def action_quit(self) -> None:
-        """Quit once every queued change is saved (so a key pressed just before is kept)."""
-        if self._jobs or self._writing:
+        """Quit once every key typed before is run and every queued change is saved (so a
+        key pressed just before is kept)."""
+        if self._jobs or self._writing or self.keys.held:
             self.notify("saving the last change…", markup=False, timeout=2)
-        while self._jobs or self._writing:
+        while self._jobs or self._writing or self.keys.held:
+            await self.keys.release()  # here: this action holds up the app's own queue
             await asyncio.sleep(0.02)
         self.exit()
 

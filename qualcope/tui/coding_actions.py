@@ -14,15 +14,18 @@ codings, so remove, recode, memo and link only ever offer those.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
 
 from qualcope.domain import ActionSummary, CodingView
 from qualcope.errors import QualcopeError
-from qualcope.services import codings, documents, search
-from qualcope.tui.screens.hits import HitsDialog
+from qualcope.services import codings, documents, ownership
 from qualcope.tui.screens.link import LinkDialog, link_targets, value_codes
 from qualcope.tui.screens.memo import MemoEditor
-from qualcope.tui.screens.search import SearchDialog, SearchRequest
+from qualcope.tui.widgets.codebook_confirm import CodebookConfirm
+from qualcope.tui.widgets.transcript import safe_text
 
 if TYPE_CHECKING:
     from qualcope.tui.screens.coding import CodingScreen
@@ -33,9 +36,7 @@ else:
 
 
 class CodingActions(Base):
-    """Apply, remove, recode, memo, link, finish, search, next uncoded; refresh after undo."""
-
-    last_search: SearchRequest | None = None
+    """Apply, remove, recode, memo, link, finish; refresh after undo."""
 
     # -------------------------------------------------------------- helpers
     def alive(self, callback: Any) -> Any:
@@ -77,7 +78,7 @@ class CodingActions(Base):
             self.view.redraw()
             self.sync(keep_coding=keep)
 
-        self.qapp.read(
+        self.read_awaited(
             lambda: codings.codings_at(project, doc.id, start, end, project.visible_coder),
             self.alive(fresh),
             group=f"region-{start}-{end}",
@@ -115,6 +116,9 @@ class CodingActions(Base):
             self.app.bell()
             return
         start, end = doc.selection.span
+        if doc.selection.extending:  # coding ends extend mode: the next move starts afresh
+            doc.selection.finish_extend()
+            self.sync()
         project = self.qapp.project
         self.status.set(saving="saving…")
         self.qapp.write(
@@ -143,8 +147,10 @@ class CodingActions(Base):
 
     def action_remove_coding(self) -> None:
         current = self._current()
-        if current is None:
-            return
+        if current is not None:
+            self._with_owner_consent(current, "remove", lambda ok: self._remove(current, ok))
+
+    def _remove(self, current: CodingView, others_confirmed: bool) -> None:
         region = self._region_of(current)
         project = self.qapp.project
 
@@ -155,32 +161,94 @@ class CodingActions(Base):
                 self.doc.codings.remove(current.id)
             self.refresh_region(*region)
             self.status.set(saving="")
+            self.notify(f"Removed {self._described(current)} · u to undo", markup=False)
 
         self.status.set(saving="saving…")
         self.qapp.write(
-            self._with_action_id(lambda: codings.remove_coding(project, current.id)),
+            self._with_action_id(
+                lambda: codings.remove_coding(
+                    project, current.id, others_confirmed=others_confirmed
+                )
+            ),
             self.alive(removed),
             self.alive(lambda _error: self._after_error(*region)),
         )
 
     def action_recode(self) -> None:
         current = self._current()
-        if current is None:
-            return
+        if current is not None:
+            self._with_owner_consent(current, "recode", lambda ok: self._recode(current, ok))
+
+    def _recode(self, current: CodingView, others_confirmed: bool) -> None:
         project = self.qapp.project
         region = (current.start, current.end)
+
+        def recoded(result: tuple[CodingView, int | None]) -> None:
+            self._after_write(self._stored, result[0], result[1], region)
+            if result[0].code_id != current.code_id:
+                new_name = result[0].code_path.rpartition("/")[2]
+                self.notify(
+                    f"Recoded {self._described(current)} to {new_name} · u to undo", markup=False
+                )
 
         def chosen(code_id: int | None) -> None:
             if code_id:
                 self.qapp.write(
-                    self._with_action_id(lambda: codings.recode(project, current.id, code_id)),
-                    self.alive(
-                        lambda result: self._after_write(self._stored, result[0], result[1], region)
+                    self._with_action_id(
+                        lambda: codings.recode(
+                            project, current.id, code_id, others_confirmed=others_confirmed
+                        )
                     ),
+                    self.alive(recoded),
                     self.alive(lambda _error: self._after_error(*region)),
                 )
 
         self.qapp.pick_code("Recode to…", chosen)
+
+    def _described(self, coding: CodingView) -> str:
+        """'Avoidance' for one's own coding, "Avoidance (Reference coder's)" for another's."""
+        name = coding.code_path.rpartition("/")[2]
+        return name if coding.coder == self.qapp.project.coder else f"{name} ({coding.coder}'s)"
+
+    def _with_owner_consent(
+        self, coding: CodingView, verb: str, then: Callable[[bool], None]
+    ) -> None:
+        """Run ``then(confirmed)`` on one's own coding at once; on another coder's, only when
+        the project allows it and the coder says yes ("remove Reference coder's coding?")."""
+        project = self.qapp.project
+        if coding.coder == project.coder:
+            then(False)
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "y":
+                then(True)
+
+        def decided(policy: str) -> None:
+            if policy == ownership.PROTECT:
+                self.notify(
+                    f"{coding.coder}'s coding is protected: this project keeps other coders' "
+                    "codings as they left them (qualcope others-codings)",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            name = coding.code_path.rpartition("/")[2]
+            who = safe_text(coding.coder)
+            question = Text(f"{verb.capitalize()} {who}'s coding?\n\n", style="bold")
+            quote = self.doc.text[coding.start : coding.end] if self.doc is not None else ""
+            question.append(safe_text(name), style="bold")
+            question.append(f": {safe_text(quote[:200])}{'…' if len(quote) > 200 else ''}")
+            question.append(f"\n\nIt is {who}'s work; u undoes it.")
+            self.app.push_screen(
+                CodebookConfirm(question, [("y", f"{verb} it"), ("n", "keep it")]), answered
+            )
+
+        self.read_awaited(
+            lambda: ownership.others_codings_policy(project),
+            self.alive(decided),
+            group="ownership",
+        )
 
     def action_memo(self) -> None:
         current = self._current()
@@ -280,11 +348,11 @@ class CodingActions(Base):
         )
 
     def _reread(self, _error: QualcopeError | None = None) -> None:
-        """Read the whole document again (after an error or an unknown undo)."""
+        """Read the whole document again (after an error or an unknown undo), keeping what
+        was selected and how (a sentence stays a sentence, a turn a turn)."""
         if self.doc is not None:
             doc = self.doc
-            then = doc.selection.span
-            self.open(doc.id, then=then)
+            self.open(doc.id, then=doc.selection.span, keep=doc.selection.state())
 
     def after_history(self, summary: ActionSummary) -> None:
         """After undo or redo: re-read what it touched."""
@@ -296,67 +364,3 @@ class CodingActions(Base):
             self.refresh_region(*region)
         else:
             self._reread()
-
-    # -------------------------------------------------------------- search
-    def action_search(self) -> None:
-        self.app.push_screen(SearchDialog(self.last_search), self._run_search)
-
-    def _run_search(self, request: SearchRequest | None) -> None:
-        if request is None or self.doc is None:
-            return
-        self.last_search = request
-        project, document_id = self.qapp.project, self.doc.id
-        self.status.set(search="searching…")
-
-        def run() -> tuple[list[search.SearchHit], dict[int, str]]:
-            if request.whole_project:
-                hits = search.search_project(project, request.query, use_regex=request.use_regex)
-                names = {r.id: r.name for r in documents.list_documents(project)}
-                return hits, names
-            hits = search.search_document(
-                project, document_id, request.query, use_regex=request.use_regex
-            )
-            return hits, {}
-
-        def done(result: tuple[list[search.SearchHit], dict[int, str]]) -> None:
-            hits, names = result
-            self.show_hits(hits)
-            if not hits:
-                self.status.set(search="no hits")
-                self.notify(f"no hits for {request.query!r}", markup=False)
-                return
-            self.status.set(search=f"{len(hits)} hits")
-            if request.whole_project:
-                title = f"{len(hits)} hits in {len({h.document_id for h in hits})} documents"
-                self.app.push_screen(
-                    HitsDialog(title, hits, names),
-                    lambda index: index is not None and self.goto_hit(hits[index]),
-                )
-            else:
-                self.action_next_hit()
-
-        self.qapp.read(
-            run,
-            self.alive(done),
-            group="search",
-            on_error=self.alive(lambda _e: self.status.set(search="")),
-        )
-
-    def action_next_uncoded(self) -> None:
-        doc = self.doc
-        if doc is None:
-            return
-        project, after = self.qapp.project, doc.selection.start
-
-        def found(turn: Any) -> None:
-            if turn is None:
-                self.notify("every respondent turn has a coding of yours", markup=False)
-            elif self.doc is doc:
-                doc.selection.goto_turn(turn.start)
-                self.sync()
-
-        self.qapp.read(
-            lambda: search.next_uncoded_turn(project, doc.id, after),
-            self.alive(found),
-            group="uncoded",
-        )

@@ -161,10 +161,39 @@ class Selection:
         self.index = self.unit_at(start)
 
     def toggle_extend(self) -> None:
+        """Start extending from here; pressed again, stop growing and keep what is selected."""
         if self.mode == FINE:
             return
-        self.anchor = None if self.extending else self.index
+        if self.extending:
+            self.finish_extend()
+        else:
+            self.anchor = self.index
+            self._refresh()
+
+    def finish_extend(self) -> None:
+        """Stop extending, keeping the span (after coding it, or on a second ``v``): the next
+        move goes on from the moving edge instead of growing the span."""
+        self.anchor = None
+
+    def state(self) -> tuple[str, int, int | None, int, int, bool]:
+        """Everything that says what is selected and how (to restore after a re-read)."""
+        return self.mode, self.index, self.anchor, self.start, self.end, self.active_end
+
+    def restore(self, state: tuple[str, int, int | None, int, int, bool]) -> None:
+        """Select as ``state`` says, when it fits this text (else the span, in fine mode)."""
+        mode, index, anchor, start, end, active_end = state
+        limit = len(self.turns) if mode == TURN else len(self.units)
+        if mode == FINE or not 0 <= index < limit or not (anchor is None or 0 <= anchor < limit):
+            self.select(start, end)
+            self.active_end = active_end
+            return
+        self.mode, self.index, self.anchor = mode, index, anchor
         self._refresh()
+        if anchor is None and (start, end) != (self.start, self.end):
+            # A span kept after extending: restored as it was, if it still lies on units.
+            first, last = self.unit_at(start), self.unit_at(max(start, end - 1))
+            if (self.units[first].start, self.units[last].end) == (start, end):
+                self.start, self.end = start, end
 
     def toggle_fine(self) -> None:
         if self.mode == FINE:
@@ -173,15 +202,26 @@ class Selection:
             self.select(self.start, self.end)
 
     def collapse(self) -> bool:
-        """Leave extend/fine modes; True when something changed."""
+        """Step back one level (Esc): a fine selection becomes the sentence it starts in, an
+        extension the sentence (or turn) at its moving edge, a turn its first sentence; True
+        when something changed."""
         if self.mode == FINE:
             self.goto(self.start)
             return True
-        if self.extending:
+        if self.extending or self.span != self._unit_or_turn_span():
             self.anchor = None
             self._refresh()
             return True
+        if self.mode == TURN:
+            self.mode, self.index = SENTENCE, self._first_unit_of_turn(self.index)
+            self._refresh()
+            return True
         return False
+
+    def _unit_or_turn_span(self) -> tuple[int, int]:
+        if self.mode == TURN and self.turns:
+            return self.turns[self.index]
+        return self._unit_span(self.index)
 
     def swap_edge(self) -> None:
         self.active_end = not self.active_end

@@ -80,6 +80,28 @@ def test_transcript_markup_is_printed_literally(db: Path, tmp_path: Path) -> Non
     assert csv_rows.splitlines()[2].endswith('"[bold red]Nothing[/] happened, [laughs] really."')
 
 
+def test_turns_are_numbered_from_1_in_show_and_segments(db: Path, tmp_path: Path) -> None:
+    """As in the workspace and in quotes: the first turn is turn 1 (offsets still count from 0)."""
+    (tmp_path / "m.txt").write_text(
+        "Interview notes, 3 May\n\n" + GOOD + "\n\nInterviewer: And then?", encoding="utf-8"
+    )
+    assert invoke(db, "import", str(tmp_path / "m.txt")).exit_code == 0
+    shown = invoke(db, "show", "m.txt").stdout
+    assert "[1] Interviewer: What happened?" in shown
+    assert "[2] Respondent: [bold red]Nothing[/]" in shown
+    assert "[3] Interviewer: And then?" in shown and "[0]" not in shown
+    rows = json.loads(invoke(db, "segments", "m.txt", "--format", "json").stdout)
+    turns = [r for r in rows if r["kind"] == "turn"]
+    assert [t["turn"] for t in turns] == [1, 2, 3]
+    number_of = {t["id"]: t["turn"] for t in turns}
+    sentences = [r for r in rows if r["kind"] == "sentence"]
+    assert sentences and all(s["turn"] == number_of[s["turn_id"]] for s in sentences)
+    assert [r["turn"] for r in rows if r["kind"] == "preamble"] == [None]
+    assert min(r["start"] for r in rows) == 0  # the preamble: positions are not renumbered
+    table = invoke(db, "segments", "m.txt", "--kind", "turn", "--format", "csv").stdout
+    assert [line.split(",")[2] for line in table.splitlines()[1:]] == ["1", "2", "3"]
+
+
 def test_batch_lists_bad_files_and_exits_non_zero(db: Path, tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")

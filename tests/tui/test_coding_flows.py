@@ -23,11 +23,19 @@ def spans(project: Project, document_id: int = 1) -> list[tuple[str, str, str]]:
 
 
 async def open_document(pilot, document_id: int = 1) -> CodingScreen:  # noqa: ANN001
+    """Open a document and wait until every coding of it is read (that read starts on a
+    timer after the first screen is drawn, so a busy machine may need a few rounds)."""
     await settle(pilot)
     pilot.app.open_document(document_id)
     await settle(pilot)
-    assert isinstance(pilot.app.screen, CodingScreen)
-    return pilot.app.screen
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    for _ in range(100):
+        if screen.doc is not None and screen.doc.complete:
+            break
+        await pilot.pause(0.02)
+        await settle(pilot)
+    return screen
 
 
 @drive

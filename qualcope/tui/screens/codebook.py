@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -31,6 +30,7 @@ from qualcope.domain import CodeNode
 from qualcope.errors import NothingToDoError, QualcopeError
 from qualcope.services import codebook, codebook_edit, history
 from qualcope.services.project import Project
+from qualcope.tui import actions
 from qualcope.tui.widgets.codebook_confirm import CodebookConfirm
 from qualcope.tui.widgets.codebook_detail import CodebookDetail
 from qualcope.tui.widgets.codebook_document import CodebookDocument
@@ -74,25 +74,8 @@ class CodebookScreen(Screen[None]):
         border-left: vkey $primary 40%;
     }
     """
-    BINDINGS = [
-        Binding("a", "add('code')", "Add"),
-        Binding("A", "add('group')", "Add group", show=False),
-        Binding("r,f2", "rename", "Rename"),
-        Binding("e", "edit", "Edit"),
-        Binding("K,ctrl+up", "reorder(-1)", "Move up", show=False),
-        Binding("J,ctrl+down", "reorder(1)", "Move down", show=False),
-        Binding("greater_than_sign,ctrl+right", "indent", "Move in", show=False),
-        Binding("less_than_sign,ctrl+left", "outdent", "Move out", show=False),
-        Binding("M", "move_to", "Move to", show=False),
-        Binding("m", "merge", "Merge"),
-        Binding("d,delete", "delete", "Delete"),
-        Binding("u,ctrl+z", "undo", "Undo"),
-        Binding("U,ctrl+y", "redo", "Redo", show=False),
-        Binding("x", "export", "Export"),
-        Binding("i", "import", "Import", show=False),
-        Binding("v", "document", "Document"),
-        Binding("escape,q,c", "close", "Close"),
-    ]
+    WHERE = actions.CODEBOOK
+    BINDINGS = actions.bindings(actions.CODEBOOK)
     HINT = "K J up/down · > < in/out · M move to · A add group · U redo · i import"
 
     class Changed(Message):

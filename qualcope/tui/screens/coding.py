@@ -10,7 +10,8 @@ key press only redraws the lines on screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -19,10 +20,18 @@ from textual.screen import Screen
 from textual.widgets import Header, Label, OptionList
 
 from qualcope.domain import CodeNode
+from qualcope.errors import QualcopeError
 from qualcope.services.search import SearchHit
 from qualcope.tui import actions
 from qualcope.tui.coding_actions import CodingActions
-from qualcope.tui.document_state import OpenDocument, all_codings, load_document
+from qualcope.tui.coding_search import CodingSearch
+from qualcope.tui.document_state import (
+    OpenDocument,
+    all_codings,
+    load_document,
+    position_saver,
+    save_position_now,
+)
 from qualcope.tui.highlights import CodingIndex
 from qualcope.tui.layout import Layout
 from qualcope.tui.selection import FINE, TURN
@@ -35,11 +44,13 @@ from qualcope.tui.widgets.transcript import TranscriptView
 if TYPE_CHECKING:
     from qualcope.tui.app import QualcopeApp
 
+T = TypeVar("T")
+
 # Columns beside the text: the side panel (#side in qualcope.tcss), the scrollbar, the gutter.
 SIDE = 34 + 2 + 3 + 1
 
 
-class CodingScreen(CodingActions, Screen[None]):
+class CodingScreen(CodingActions, CodingSearch, Screen[None]):
     """One document, its codings and the codebook."""
 
     WHERE = actions.CODING
@@ -50,6 +61,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.document_id = document_id
         self.doc: OpenDocument | None = None
         self.hits: list[SearchHit] = []
+        self.awaited_reads: set[str] = set()  # groups of reads the next keys wait for
 
     @property
     def qapp(self) -> QualcopeApp:
@@ -103,8 +115,16 @@ class CodingScreen(CodingActions, Screen[None]):
         }
 
     # -------------------------------------------------------------- loading
-    def open(self, document_id: int, then: tuple[int, int] | None = None) -> None:
-        """Load a document in a worker; select span `then` when it is shown."""
+    def open(
+        self,
+        document_id: int,
+        then: tuple[int, int] | None = None,
+        keep: tuple[str, int, int | None, int, int, bool] | None = None,
+    ) -> None:
+        """Load a document in a worker; select span `then` when it is shown (or restore the
+        selection state `keep`, after a re-read of the same document)."""
+        if self.doc is not None and self.doc.id != document_id:
+            self.save_position()  # the document being left
         self.document_id = document_id
         project = self.qapp.project
         # Before the first layout the view has no size yet: estimate it (the text re-wraps,
@@ -119,7 +139,9 @@ class CodingScreen(CodingActions, Screen[None]):
             self.view.scroll_to(y=0, animate=False, immediate=True)
             if doc.layout.width != self.view.text_width:
                 self.rewrap(self.view.text_width)
-            if then is not None:
+            if keep is not None:
+                doc.selection.restore(keep)
+            elif then is not None:
                 doc.selection.select(*then)
             self.view.set_hits(self._hit_spans())
             self.sync()
@@ -131,7 +153,7 @@ class CodingScreen(CodingActions, Screen[None]):
             if self.doc is None and self.is_current:  # nothing to show: back to the list
                 self.app.pop_screen()
 
-        self.qapp.read(
+        self.read_awaited(  # keys typed now wait for this document
             lambda: load_document(project, document_id, width, height, then),
             self.alive(shown),
             group="load",
@@ -276,7 +298,20 @@ class CodingScreen(CodingActions, Screen[None]):
         side.display = not side.display
 
     def action_close(self) -> None:
+        self.save_position()
         self.app.pop_screen()
+
+    def save_position(self) -> None:
+        """Remember where the coder is in the open document (queued; not undoable, not in
+        the event log), so it reopens there."""
+        saver = position_saver(self.qapp.project, self.doc) if self.doc is not None else None
+        if saver is not None:
+            self.qapp.write(saver)
+
+    def on_unmount(self) -> None:
+        # Quitting: the write queue no longer runs, so write now (nothing when already saved).
+        if self.doc is not None:
+            save_position_now(self.qapp.project, self.doc)
 
     def select_span(self, start: int, end: int) -> None:
         if self.doc is not None:
@@ -301,15 +336,50 @@ class CodingScreen(CodingActions, Screen[None]):
     def on_transcript_view_clicked(self, event: TranscriptView.Clicked) -> None:
         self.move("goto", event.offset)
 
-    # ------------------------------------------------------ code shortcuts
-    def on_key(self, event: events.Key) -> None:
+    # ------------------------------------------------ the ordered key stream
+    def ordered_keys(self, event: events.Key) -> bool:
+        """Keys go through the app's ordered stream (``key_order``) while the focus is on
+        the transcript, the code tree or the codings panel (not in a dialog's input)."""
+        return self.focused is None or isinstance(
+            self.focused, TranscriptView | CodeTree | CodingsPanel
+        )
+
+    def keys_must_wait(self) -> bool:
+        """Keys wait while the document loads, a write is queued or codings are re-read:
+        each key must act on what the keys before it made."""
+        return self.doc is None or self.qapp.pending_writes > 0 or bool(self.awaited_reads)
+
+    def shortcut(self, event: events.Key) -> bool:
         """A codebook shortcut applies its code (workspace keys win: they are reserved)."""
         code = getattr(self, "shortcuts", {}).get(event.character or "")
-        if code is None or not isinstance(self.focused, TranscriptView | CodeTree | CodingsPanel):
-            return
-        event.stop()
-        event.prevent_default()
+        if code is None:
+            return False
         self.apply_code(code.id)
+        return True
+
+    def read_awaited(
+        self,
+        call: Callable[[], T],
+        done: Callable[[T], None],
+        *,
+        group: str,
+        on_error: Callable[[QualcopeError], None] | None = None,
+    ) -> None:
+        """A read whose answer changes what the next key acts on: keys wait for it."""
+        self.awaited_reads.add(group)
+
+        def finished(result: T) -> None:
+            self.awaited_reads.discard(group)
+            done(result)
+            self.qapp.keys_may_go()
+
+        def failed(error: QualcopeError) -> None:
+            self.awaited_reads.discard(group)
+            if on_error is not None:
+                on_error(error)
+            self.qapp.keys_may_go()
+
+        self.qapp.read(call, finished, group=group, on_error=failed)
 
     def on_code_tree_code_chosen(self, event: CodeTree.CodeChosen) -> None:
         self.apply_code(event.code.id)

@@ -15,7 +15,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -25,6 +24,7 @@ from qualcope.errors import QualcopeError
 from qualcope.report.model import DIMENSIONS, PERCENTS, UNITS, CrosstabRequest, Filters, ReportTable
 from qualcope.services import reports
 from qualcope.services.project import Project
+from qualcope.tui import actions
 from qualcope.tui.widgets.report_export import ExportPrompt
 from qualcope.tui.widgets.report_quotes import QuotesView
 
@@ -49,11 +49,8 @@ class ReportScreen(Screen[None]):
     ReportScreen #report-table { height: 1fr; }
     ReportScreen #report-notes { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
     """
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("e", "export", "Export"),
-        Binding("r", "refresh", "Recompute"),
-    ]
+    WHERE = actions.REPORT
+    BINDINGS = actions.bindings(actions.REPORT)
 
     class OptionsLoaded(Message):
         def __init__(self, options: reports.ReportOptions) -> None:

@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
@@ -34,6 +33,7 @@ from qualcope.errors import QualcopeError
 from qualcope.services import codebook
 from qualcope.services import suggestions as service
 from qualcope.services.project import Project
+from qualcope.tui import actions
 from qualcope.tui.widgets.suggestion_detail import SuggestionDetail
 from qualcope.tui.widgets.suggestion_list import SuggestionList
 from qualcope.tui.widgets.suggestion_progress import SuggestionProgress
@@ -53,16 +53,8 @@ class SuggestionQueueScreen(Screen[None]):
     SuggestionQueueScreen #suggestion-body { height: 1fr; }
     SuggestionQueueScreen SuggestionList { width: 1fr; }
     """
-    BINDINGS = [
-        Binding("a", "accept", "Accept", show=True),
-        Binding("x", "reject", "Reject", show=True),
-        Binding("s", "skip", "Skip", show=True),
-        Binding("o", "accept_other", "Accept as…", show=True),
-        Binding("m", "toggle_order", "Order", show=True),
-        Binding("f", "filter_code", "Code…", show=True),
-        Binding("l", "learn", "Learn", show=True),
-        Binding("escape", "close", "Back", show=True),
-    ]
+    WHERE = actions.SUGGESTIONS
+    BINDINGS = actions.bindings(actions.SUGGESTIONS)
 
     def __init__(self, project: Project, document_id: int | None = None) -> None:
         super().__init__()

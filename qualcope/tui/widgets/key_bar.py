@@ -13,15 +13,16 @@ from qualcope.tui import actions
 
 
 def key_bar_text(where: str) -> Text:
+    """The footer rows of the screen of ``where``, then the app-wide ones that work there."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    for place in (where, actions.APP):
-        for spec in actions.rows(place):
-            if not spec.show:
-                continue
-            if text:
-                text.append("  ")
-            text.append(f" {spec.display.split(' ')[0]} ", style="bold reverse")
-            text.append(" " + (spec.short or spec.description.split(":")[0].split(" (")[0]))
+    own = actions.rows(where) if where != actions.APP else []
+    for spec in [*own, *actions.app_rows(where)]:
+        if not spec.show:
+            continue
+        if text:
+            text.append("  ")
+        text.append(f" {spec.display.split(' ')[0]} ", style="bold reverse")
+        text.append(" " + spec.label)
     return text
 
 

@@ -1,4 +1,4 @@
-"""SVG snapshots of the workspace's main screens at 80x24 and 160x48.
+"""SVG snapshots of the workspace's main screens and dialogs at 80x24, 120x36 and 160x48.
 
 Update after an intended change with: pytest tests/tui/test_snapshots.py --snapshot-update
 """
@@ -15,7 +15,8 @@ from qualcope.services.project import Project
 from qualcope.tui.app import QualcopeApp
 from tests.tui.conftest import press, settle
 
-SIZES = [(80, 24), (160, 48)]
+SIZES = [(80, 24), (120, 36), (160, 48)]
+DIALOG_SIZES = [(80, 24), (120, 36)]
 
 
 @pytest.fixture
@@ -64,6 +65,21 @@ def test_coding_screen(coded_project: Project, snap_compare: Any, size: tuple[in
 def test_code_picker(coded_project: Project, snap_compare: Any, size: tuple[int, int]) -> None:
     app = QualcopeApp(coded_project)
     assert snap_compare(app, terminal_size=size, run_before=opened("j", "enter", "t", "r"))
+
+
+@pytest.mark.parametrize("size", DIALOG_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_memo_editor(coded_project: Project, snap_compare: Any, size: tuple[int, int]) -> None:
+    app = QualcopeApp(coded_project)
+    assert snap_compare(app, terminal_size=size, run_before=opened("J", "J", "J", "j", "m"))
+
+
+@pytest.mark.parametrize("size", DIALOG_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_removing_another_coders_coding_asks(
+    coded_project: Project, snap_compare: Any, size: tuple[int, int]
+) -> None:
+    other = Project(coded_project.engine, coded_project.url, "Reference coder")
+    app = QualcopeApp(other)
+    assert snap_compare(app, terminal_size=size, run_before=opened("J", "J", "J", "j", "x"))
 
 
 def test_fine_selection_and_help(coded_project: Project, snap_compare: Any) -> None:

@@ -102,3 +102,28 @@ def test_reconcile_screen(
         await press(pilot, "R", "enter", "b")
 
     assert snap_compare(QualcopeApp(icvc_project), terminal_size=size, run_before=run_before)
+
+
+def from_the_list(*keys: str) -> Callable[[Any], Any]:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await press(pilot, *keys)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", DIALOG_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_codebook_screen(coded_project: Project, snap_compare: Any, size: tuple[int, int]) -> None:
+    app = QualcopeApp(coded_project)
+    assert snap_compare(app, terminal_size=size, run_before=from_the_list("c", "down", "down"))
+
+
+@pytest.mark.parametrize("size", DIALOG_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_suggestions_screen(
+    coded_project: Project, snap_compare: Any, size: tuple[int, int]
+) -> None:
+    from qualcope.services import suggestions
+
+    suggestions.suggest(coded_project)
+    app = QualcopeApp(coded_project)
+    assert snap_compare(app, terminal_size=size, run_before=from_the_list("g"))

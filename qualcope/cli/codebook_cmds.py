@@ -96,7 +96,11 @@ Examples:
 @common_options
 @click.pass_context
 def show(ctx: click.Context) -> None:
-    """Print the code tree with shortcuts and coding counts."""
+    """Print the code tree with shortcuts and coding counts.
+
+    A code shows its codings (all coders); a group the codings of all its codes ("312 in its
+    codes"); a code with subcodes its own and theirs together ("5, 12 with its subcodes").
+    """
     from rich.console import Console
     from rich.text import Text
     from rich.tree import Tree
@@ -106,6 +110,7 @@ def show(ctx: click.Context) -> None:
     with open_project(ctx) as project:
         nodes = service.tree(project)
         title = service.current_spec(project).name
+    totals = service.subtree_counts(nodes)
     root = Tree(Text(title, style="bold"))
     branches: dict[int | None, Tree] = {None: root}
     for node in nodes:
@@ -114,13 +119,24 @@ def show(ctx: click.Context) -> None:
         label.append(node.name, style="bold" if node.is_group else "")
         if node.shortcut:
             label.append(f" [{node.shortcut}]", style="cyan")
-        if node.coding_count:
-            label.append(f"  {node.coding_count}", style="dim")
+        count = _count_label(node.is_group, node.coding_count, totals[node.id])
+        if count:
+            label.append(f"  {count}", style="dim")
         parent = branches.get(node.parent_id, root)
         branches[node.id] = parent.add(label)
     if not nodes:
         err_console_print("the codebook is empty; add one with `qualcope codebook import FILE`")
     Console(file=sys.stdout).print(root)
+
+
+def _count_label(is_group: bool, own: int, total: int) -> str:
+    """'12' for a code; '312 in its codes' for a group; '5, 12 with its subcodes' for a
+    code with subcodes; '' when nothing is coded."""
+    if not total:
+        return ""
+    if is_group:
+        return f"{total} in its codes" if not own else f"{total} with its codes"
+    return f"{own}, {total} with its subcodes" if total != own else f"{own}"
 
 
 def register(group: click.Group) -> None:

@@ -8,14 +8,13 @@ with a one-line message (reliability.md C7-11, C7-12, C7-15).
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, OperationalError
 
@@ -23,31 +22,63 @@ from qualcope import __version__
 from qualcope.db import engine as engines
 from qualcope.errors import NewerProjectError, NotAProjectError, ProjectError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+# A migration's file is named after its revision id: versions/0007_reading_positions.py is
+# revision "0007", whose down_revision is "0006" (tests/db/test_revisions.py checks this
+# against Alembic). Opening an up-to-date project therefore needs neither Alembic nor the
+# migration scripts: one directory listing and one query of alembic_version.
+_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config  # noqa: PLC0415 - Alembic loads only to migrate
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    """Every schema revision this qualcope knows, from the migration files' names."""
+    names = os.listdir(MIGRATIONS / "versions")
+    return {match.group(1) for name in names if (match := _REVISION_FILE.match(name))}
+
+
+def head_revision() -> str:
+    """The newest schema revision (the one a new or upgraded project has)."""
+    return max(known_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The project's schema revision (alembic_version), None when it has none."""
     with engine.connect() as conn:
+        return _read_revision(conn, _table_names(conn))
+
+
+def _table_names(conn: Connection) -> set[str]:
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {str(row[0]) for row in rows}
+    return set(inspect(conn).get_table_names())
+
+
+def _read_revision(conn: Connection, tables: set[str]) -> str | None:
+    if "alembic_version" not in tables:
+        return None
+    rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    if len(rows) > 1:  # several heads: let Alembic say what it makes of them
+        from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
+
         return MigrationContext.configure(conn).get_current_revision()
+    return str(rows[0][0]) if rows else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command  # noqa: PLC0415 - Alembic loads only to migrate
+
     config = alembic_config()
     with engines.write_engine(engine).begin() as conn:
         config.attributes["connection"] = conn
@@ -102,8 +133,10 @@ def open_project(url: URL, *, upgrade_old: bool = True) -> Engine:
         _check_sqlite_file(path)
     engine = engines.make_engine(url)
     try:
-        revision = current_revision(engine)
-        if revision is None or not _has_tables(engine, "codes", "documents"):
+        with engine.connect() as conn:
+            tables = _table_names(conn)
+            revision = _read_revision(conn, tables)
+        if revision is None or not {"codes", "documents"} <= tables:
             raise NotAProjectError(
                 "not a qualcope project (no qualcope tables)", path=describe(url)
             )
@@ -113,14 +146,15 @@ def open_project(url: URL, *, upgrade_old: bool = True) -> Engine:
     except NotAProjectError:
         engine.dispose()
         raise
-    if revision not in known_revisions():
+    known = known_revisions()
+    if revision not in known:
         engine.dispose()
         raise NewerProjectError(
             f"created by a newer version of qualcope (schema {revision}); "
             f"this is qualcope {__version__}: upgrade qualcope to open it",
             path=describe(url),
         )
-    if revision != head_revision():
+    if revision != max(known):
         if not upgrade_old:
             engine.dispose()
             raise ProjectError(f"schema {revision} needs an upgrade", path=describe(url))
@@ -147,8 +181,6 @@ def _check_sqlite_file(path: Path) -> None:
         )
 
 
-def _has_tables(engine: Engine, *names: str) -> bool:
-    tables = set(inspect(engine).get_table_names())
-    if not names:
-        return bool(tables)
-    return all(name in tables for name in names)
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(_table_names(conn))

@@ -7,6 +7,7 @@ was folded into Descriptions on writing) that callers show to the user.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,12 +24,6 @@ from qualcope.domain import (
     name_key,
 )
 from qualcope.errors import CodebookError
-from qualcope.interchange import atomic
-from qualcope.interchange.codebook_csv import codebook_to_csv, read_codebook_csv
-from qualcope.interchange.codebook_markdown import codebook_to_markdown
-from qualcope.interchange.codebook_yaml import codebook_to_yaml, read_codebook_yaml
-from qualcope.interchange.refi_codebook import codebook_to_qdc, read_codebook_qdc
-from qualcope.interchange.refi_codebook import export_notes as qdc_export_notes
 from qualcope.services import codetree
 from qualcope.services.project import Project
 
@@ -51,9 +46,18 @@ def read_codebook_with_notes(path: Path) -> tuple[CodebookSpec, list[str]]:
             f"{', '.join(sorted(READ_FORMATS))}",
             path=path,
         )
+    # The formats' modules (PyYAML, lxml) load only for the file read: not for `codebook show`.
     if fmt == "qdc":
+        from qualcope.interchange.refi_codebook import read_codebook_qdc
+
         return read_codebook_qdc(path)
-    return (read_codebook_yaml(path) if fmt == "yaml" else read_codebook_csv(path)), []
+    if fmt == "yaml":
+        from qualcope.interchange.codebook_yaml import read_codebook_yaml
+
+        return read_codebook_yaml(path), []
+    from qualcope.interchange.codebook_csv import read_codebook_csv
+
+    return read_codebook_csv(path), []
 
 
 def tree(project: Project) -> list[CodeNode]:
@@ -66,6 +70,16 @@ def tree(project: Project) -> list[CodeNode]:
             codetree.to_node(code, path, depth, counts, mine)
             for code, path, depth in codetree.ordered(codetree.all_codes(session))
         ]
+
+
+def subtree_counts(nodes: Sequence[CodeNode]) -> dict[int, int]:
+    """Codings (all coders) of each code and everything below it, by code id; ``nodes`` as
+    ``tree`` gives them (parents before their children)."""
+    totals = {node.id: node.coding_count for node in nodes}
+    for node in reversed(nodes):
+        if node.parent_id in totals:
+            totals[node.parent_id] += totals[node.id]
+    return totals
 
 
 def _coder_id_or_none(project: Project, session: Session) -> int | None:
@@ -235,13 +249,24 @@ def export_codebook(project: Project, path: Path) -> CodebookSpec:
             path=path,
         )
     spec = current_spec(project)
+    from qualcope.interchange import atomic
+
     if fmt == "yaml":
+        from qualcope.interchange.codebook_yaml import codebook_to_yaml
+
         text = codebook_to_yaml(spec)
     elif fmt == "csv":
+        from qualcope.interchange.codebook_csv import codebook_to_csv
+
         text = codebook_to_csv(spec)
     elif fmt == "qdc":
+        from qualcope.interchange.refi_codebook import codebook_to_qdc
+
         text = codebook_to_qdc(spec)  # GUIDs from current_spec: the project's own
     else:
+        from qualcope.interchange.codebook_markdown import codebook_to_markdown
+
+        # Each code's own codings; the Markdown adds a group's codes to the group's count.
         counts = {node.path: node.coding_count for node in tree(project)}
         text = codebook_to_markdown(spec, counts)
     atomic.write_text_atomic(path, text)
@@ -250,7 +275,11 @@ def export_codebook(project: Project, path: Path) -> CodebookSpec:
 
 def export_notes(spec: CodebookSpec, path: Path) -> list[str]:
     """What a user should know about the file ``export_codebook`` wrote (folded fields)."""
-    return qdc_export_notes(spec) if WRITE_FORMATS.get(path.suffix.lower()) == "qdc" else []
+    if WRITE_FORMATS.get(path.suffix.lower()) != "qdc":
+        return []
+    from qualcope.interchange.refi_codebook import export_notes as qdc_export_notes
+
+    return qdc_export_notes(spec)
 
 
 def strip_guids(spec: CodebookSpec) -> CodebookSpec:

@@ -24,7 +24,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from qualcope.config import default_coder, project_location
 from qualcope.db import engine as engines
 from qualcope.db import lifecycle
-from qualcope.db.history import ChangeRecorder
 from qualcope.db.models import Coder
 from qualcope.errors import ConflictError, ProjectBusyError, ProjectError, QualcopeError
 
@@ -90,6 +89,8 @@ class Project:
     @contextmanager
     def write(self, label: str, *, undoable: bool = True) -> Iterator[Session]:
         """One user action: one IMMEDIATE transaction, logged as one action."""
+        from qualcope.db.history import ChangeRecorder  # noqa: PLC0415 - writes only
+
         with self._translate_errors():
             session = Session(engines.write_engine(self.engine), expire_on_commit=False)
             recorder = ChangeRecorder(session)

@@ -129,7 +129,31 @@ def report() -> None:
     """Tables, figures and quotes for a paper, with the unit of counting stated."""
 
 
+class Dimension(click.ParamType):
+    """A report dimension: code, role, case, participant, document, coder, or attr:NAME (a
+    document's, else its participant's, attribute; checked against the project later)."""
+
+    name = "dimension"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(DIMENSIONS) + "|attr:NAME]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value)
+        if text in DIMENSIONS or (text.startswith("attr:") and text[5:].strip()):
+            return text
+        self.fail(f"{text!r} is not one of {', '.join(map(repr, DIMENSIONS))} or attr:NAME", param)
+
+
+DIMENSION = Dimension()
+
+
 def _crosstab_options(func: F) -> F:
+    func = click.option(
+        "--bins",
+        metavar="N|EDGES",
+        help="Bin numeric attribute dimensions: N equal-width bins, or edges like 20,30,40.",
+    )(func)
     func = click.option("--no-margins", is_flag=True, help="Leave out the totals.")(func)
     func = click.option(
         "--percent",
@@ -146,15 +170,18 @@ def _crosstab_options(func: F) -> F:
         help="What a cell counts: codings, distinct coded segments, documents, or participants "
         "who mention it at least once.",
     )(func)
-    func = click.option(
-        "--by", type=click.Choice(DIMENSIONS), help="One table per value (and the pooled table)."
+    func = click.option("--by", type=DIMENSION, help="One table per value (and the pooled table).")(
+        func
+    )
+    func = click.option("--cols", type=DIMENSION, default="role", show_default=True)(func)
+    return click.option(
+        "--rows",
+        type=DIMENSION,
+        default="code",
+        show_default=True,
+        help="Dimensions: code, role, case, participant, document, coder, or attr:NAME (a "
+        "document's attribute, else its participant's; see `qualcope documents --attributes`).",
     )(func)
-    func = click.option("--cols", type=click.Choice(DIMENSIONS), default="role", show_default=True)(
-        func
-    )
-    return click.option("--rows", type=click.Choice(DIMENSIONS), default="code", show_default=True)(
-        func
-    )
 
 
 def _crosstab_request(options: dict[str, Any], stats: bool = False) -> Any:
@@ -168,6 +195,7 @@ def _crosstab_request(options: dict[str, Any], stats: bool = False) -> Any:
         percent=options["percent"],
         margins=not options["no_margins"],
         stats=stats,
+        bins=options.get("bins"),
         filters=_make_filters(
             options["codes"],
             options["coders"],
@@ -185,20 +213,40 @@ Examples:
   qualcope report crosstab --cols role --codes Expectations --unit participants --percent col
   qualcope report crosstab --rows code --cols case --codes "Value conflicts" --stats
   qualcope report crosstab --cols coder --format md -o table1.md
+  qualcope report crosstab --cols attr:career_stage --unit participants
+  qualcope report crosstab --cols attr:age --bins 20,30,40,50 --codes "Coping strategies"
   qualcope report crosstab --cols role --format xlsx -o tables.xlsx
 """
 )
 @_crosstab_options
 @click.option("--stats", is_flag=True, help="Chi-square, Cramér's V, Fisher's exact (2x2).")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    help="Only the N rows and N columns with the highest totals (a note says so).",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    help="Only rows and columns whose total is at least K.",
+)
 @_filters
 @_output
-def crosstab(stats: bool, fmt: str | None, output: Path | None, **options: Any) -> None:
+def crosstab(
+    stats: bool,
+    top: int | None,
+    min_count: int | None,
+    fmt: str | None,
+    output: Path | None,
+    **options: Any,
+) -> None:
     """Cross-tabulate codes (a group counts its descendants) by role, case, coder and more."""
+    from qualcope.report import matrix_limits
     from qualcope.services import reports
 
     with open_project(click.get_current_context()) as project:
         tables = reports.crosstab(project, _crosstab_request(options, stats))
-    _emit(tables, fmt, output)
+    _emit(matrix_limits.limit(tables, top, min_count), fmt, output)
 
 
 @report.command(
@@ -207,6 +255,7 @@ Examples:
   qualcope report cooccurrence --rows "Value conflicts" --cols "Coping strategies"
   qualcope report cooccurrence --rows "Value conflicts" --cols "Coping strategies" --within link
   qualcope report cooccurrence --within turn --format csv -o cooc.csv
+  qualcope report cooccurrence --top 30
 """
 )
 @click.option(
@@ -230,17 +279,33 @@ Examples:
     show_default=True,
     help="Same segment (sentence), same speaker turn, overlapping spans, or linked.",
 )
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    help="Only the N codes (rows and columns) with the highest totals (a note says so).",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    help="Only codes (rows and columns) whose total is at least K.",
+)
 @_filters
 @_output
 def cooccurrence(
     row_codes: tuple[str, ...],
     col_codes: tuple[str, ...],
     within: str,
+    top: int | None,
+    min_count: int | None,
     fmt: str | None,
     output: Path | None,
     **options: Any,
 ) -> None:
-    """Code-by-code counts: e.g. value conflicts x coping strategies, via links too."""
+    """Code-by-code counts: e.g. value conflicts x coping strategies, via links too.
+
+    A table wider than the terminal is shown one pair per line, largest count first;
+    files (-o, --format csv/json/...) hold the whole table unless --top/--min-count."""
+    from qualcope.report import matrix_limits
     from qualcope.report.model import CooccurrenceRequest
     from qualcope.services import reports
 
@@ -249,7 +314,7 @@ def cooccurrence(
     )
     with open_project(click.get_current_context()) as project:
         table = reports.cooccurrence(project, request)
-    _emit([table], fmt, output)
+    _emit(matrix_limits.limit([table], top, min_count), fmt, output)
 
 
 @report.command(

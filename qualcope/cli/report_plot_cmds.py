@@ -19,6 +19,7 @@ from qualcope.cli.report_cmds import (
     _filters,
     _make_filters,
 )
+from qualcope.report.matrix_limits import MAX_PIXELS
 from qualcope.report.model import WITHIN
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,6 +37,22 @@ def plot() -> None:
 
 
 def _figure_options(func: F) -> F:
+    func = click.option(
+        "--cluster",
+        is_flag=True,
+        help="Order rows and columns by hierarchical clustering (similar profiles together).",
+    )(func)
+    func = click.option(
+        "--min-count",
+        type=click.IntRange(min=1),
+        help="Only rows and columns whose total is at least K.",
+    )(func)
+    func = click.option(
+        "--top",
+        type=click.IntRange(min=1),
+        help="Only the N rows and N columns with the highest totals. A figure is at most "
+        f"{MAX_PIXELS} x {MAX_PIXELS} px; a larger request is refused with a hint.",
+    )(func)
     func = click.option("--title", help="The figure's title (default: the table's).")(func)
     func = click.option(
         "--chart", type=click.Choice(["heatmap", "bars"]), default="heatmap", show_default=True
@@ -60,14 +77,24 @@ Examples:
 @_crosstab_options
 @_filters
 @_figure_options
-def plot_crosstab(output: Path, chart: str, title: str | None, **options: Any) -> None:
+def plot_crosstab(
+    output: Path,
+    chart: str,
+    title: str | None,
+    top: int | None,
+    min_count: int | None,
+    cluster: bool,
+    **options: Any,
+) -> None:
     """A heatmap or grouped bars of a cross-tab (one panel per table with --by)."""
+    from qualcope.report import matrix_limits
     from qualcope.report import plot as figures
     from qualcope.services import reports
 
     with open_project(click.get_current_context()) as project:
         tables = reports.crosstab(project, _crosstab_request(options))
-    figures.write_figure(tables, output, chart, title)
+    tables = matrix_limits.limit(tables, top, min_count)
+    figures.write_figure(tables, output, chart, title, cluster=cluster, narrow_hint="--codes GROUP")
     err_console_print(f"wrote {output}")
 
 
@@ -76,6 +103,7 @@ def plot_crosstab(output: Path, chart: str, title: str | None, **options: Any) -
     epilog="""\b
 Examples:
   qualcope report plot cooccurrence --rows "Value conflicts" --cols "Coping strategies" -o c.svg
+  qualcope report plot cooccurrence --top 40 --cluster -o top40.png
 """,
 )
 @click.option("--rows", "row_codes", multiple=True, metavar="GROUP")
@@ -90,9 +118,13 @@ def plot_cooccurrence(
     output: Path,
     chart: str,
     title: str | None,
+    top: int | None,
+    min_count: int | None,
+    cluster: bool,
     **options: Any,
 ) -> None:
-    """A heatmap or grouped bars of a co-occurrence table."""
+    """A heatmap or grouped bars of a co-occurrence table (--top N for a large codebook)."""
+    from qualcope.report import matrix_limits
     from qualcope.report import plot as figures
     from qualcope.report.model import CooccurrenceRequest
     from qualcope.services import reports
@@ -102,5 +134,8 @@ def plot_cooccurrence(
     )
     with open_project(click.get_current_context()) as project:
         table = reports.cooccurrence(project, request)
-    figures.write_figure([table], output, chart, title)
+    tables = matrix_limits.limit([table], top, min_count)
+    figures.write_figure(
+        tables, output, chart, title, cluster=cluster, narrow_hint="--rows GROUP --cols GROUP"
+    )
     err_console_print(f"wrote {output}")

@@ -25,6 +25,16 @@ TITLES = {
     "document": "Document",
     "coder": "Coder",
 }
+ATTRIBUTE = "attr:"
+
+
+def title_of(dim: str) -> str:
+    """'Codes', 'Role'... or an attribute's own name (``attr:career_stage`` -> 'career_stage')."""
+    return dim[len(ATTRIBUTE) :] if dim.startswith(ATTRIBUTE) else TITLES[dim]
+
+
+def _lower(dim: str) -> str:
+    return title_of(dim) if dim.startswith(ATTRIBUTE) else TITLES[dim].lower()
 
 
 def names_for(dims: Sequence[str], unit: str) -> list[str]:
@@ -42,13 +52,17 @@ def build(
     domains: Mapping[str, Sequence[tuple[str, str]]],
     request: CrosstabRequest,
     provenance: Mapping[str, str],
+    attributes: Mapping[str, Any] | None = None,
 ) -> list[ReportTable]:
-    """One table, or with ``request.by`` one per value of it and then the pooled table."""
+    """One table, or with ``request.by`` one per value of it and then the pooled table.
+
+    ``attributes``: per ``attr:NAME`` dimension, its axis (``documents(key)``: the documents
+    of a value, for the cells' keys; ``binning``: stated in the title)."""
     frame = tidyframe.tidy(rows, names_for(dims, request.unit))
     axes: dict[str, list[tuple[str, str]]] = {
         d: [(i.path, i.label) for i in items] if d == "code" else list(domains[d]) for d in dims
     }
-    make = _Maker(request, items, axes, dict(provenance))
+    make = _Maker(request, items, axes, dict(provenance), dict(attributes or {}))
     if request.by is None:
         return [make.table(frame, None)]
     tables = []
@@ -70,11 +84,25 @@ class _Maker:
         items: Sequence[Item],
         axes: dict[str, list[tuple[str, str]]],
         provenance: dict[str, str],
+        attributes: dict[str, Any],
     ) -> None:
         self.r = request
         self.items = items
         self.axes = axes
         self.provenance = provenance
+        self.attributes = attributes
+
+    def keys(self, dim: str, key: str) -> dict[str, str]:
+        """A cell's filter keys; an attribute value also names its documents."""
+        if dim not in self.attributes:
+            return {dim: key}
+        documents = self.attributes[dim].documents(key)
+        return {dim: key, "documents": ",".join(str(d) for d in documents)}
+
+    def name(self, dim: str, lower: bool = False) -> str:
+        text = _lower(dim) if lower else title_of(dim)
+        found = self.attributes.get(dim)
+        return f"{text} (binned)" if found is not None and found.binning is not None else text
 
     def table(self, frame: pd.DataFrame, by: tuple[str, str] | None) -> ReportTable:
         r, unit = self.r, self.r.unit
@@ -127,21 +155,31 @@ class _Maker:
                 percents.append([None] * (len(ckeys) + 1))
         rlabels = [(label,) for _, label in self.axes[rdim]]
         clabels = [label for _, label in self.axes[cdim]]
-        rk = [{rdim: k} for k in rkeys]
-        ck = [{cdim: k} for k in ckeys]
+        rk = [self.keys(rdim, k) for k in rkeys]
+        ck = [self.keys(cdim, k) for k in ckeys]
         if r.margins:
             rlabels.append((TOTAL,))
             clabels.append(TOTAL)
             rk.append({})
             ck.append({})
-        title = f"{TITLES[rdim]} by {TITLES[cdim].lower()}"
+        title = f"{self.name(rdim)} by {self.name(cdim, lower=True)}"
         by_value: tuple[str, str] | None = None
+        by_keys: dict[str, str] = {}
         if by is not None and r.by is not None:
             by_value = (r.by, by[0])
-            title += f", all {r.by}s pooled" if by[0] == POOLED else f" ({r.by}: {by[1]})"
+            if by[0] != POOLED:
+                by_keys = {k: v for k, v in self.keys(r.by, by[0]).items() if k != r.by}
+            what = self.name(r.by, lower=True)
+            if r.by in self.attributes:
+                title += f", all {what} values pooled" if by[0] == POOLED else f" ({what}: {by[1]})"
+            else:
+                title += f", all {r.by}s pooled" if by[0] == POOLED else f" ({r.by}: {by[1]})"
+        for dim, found in self.attributes.items():
+            if found.binning is not None:
+                title += f"; {title_of(dim)} bins {', '.join(found.binning.labels())}"
         return ReportTable(
             title=title,
-            row_header=(TITLES[rdim],),
+            row_header=(title_of(rdim),),
             rows=tuple(rlabels),
             columns=tuple(clabels),
             counts=tuple(tuple(row) for row in counts),
@@ -153,6 +191,7 @@ class _Maker:
             row_keys=tuple(rk),
             column_keys=tuple(ck),
             by=by_value,
+            by_keys=by_keys,
             stats=stats,
             notes=tuple(notes),
             provenance=self.provenance,

@@ -16,7 +16,7 @@ from typing import Any
 
 from qualcope.errors import ReportError
 from qualcope.interchange.atomic import write_with
-from qualcope.report import escape
+from qualcope.report import escape, long_table
 from qualcope.report.model import POOLED, ReportTable
 
 FORMATS = ("table", "csv", "xlsx", "md", "tex", "html", "json")
@@ -89,7 +89,9 @@ def _header(tables: Sequence[ReportTable]) -> list[str]:
 
 # ------------------------------------------------------------------ text
 def to_text(tables: Sequence[ReportTable], *, provenance: bool = True, width: int = 120) -> str:
-    """A plain terminal table per table (rich, no colour), notes below."""
+    """A plain terminal table per table (rich, no colour), notes below.
+
+    A table too wide for ``width`` is shown in the long layout (``long_table``)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -98,6 +100,12 @@ def to_text(tables: Sequence[ReportTable], *, provenance: bool = True, width: in
     console = Console(file=buffer, width=width, color_system=None, soft_wrap=False)
     for table in tables:
         console.print(Text(escape.one_line(table.caption())))
+        if not long_table.fits(table, width):  # never a wall of borders: one cell per line
+            buffer.write("".join(line + "\n" for line in long_table.render(table, width)))
+            for note in table.all_notes():
+                console.print(Text(escape.one_line(note)))
+            console.print()
+            continue
         grid = Table()
         for name in table.row_header:
             grid.add_column(Text(escape.one_line(name)), overflow="fold")

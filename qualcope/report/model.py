@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 DIMENSIONS: tuple[str, ...] = ("code", "role", "case", "participant", "document", "coder")
+ATTRIBUTE_PREFIX = "attr:"  # "attr:NAME": a document's (else its participant's) attribute
 UNITS: tuple[str, ...] = ("codings", "segments", "documents", "participants")
 PERCENTS: tuple[str, ...] = ("none", "row", "col", "total")
 WITHIN: tuple[str, ...] = ("segment", "turn", "overlap", "link")
@@ -105,6 +106,7 @@ class ReportTable:
     row_keys: tuple[dict[str, str], ...] = ()
     column_keys: tuple[dict[str, str], ...] = ()
     by: tuple[str, str] | None = None  # (dimension, value) of a --by table
+    by_keys: dict[str, str] = field(default_factory=dict)  # more keys of the --by value
     stats: Stats | None = None
     notes: tuple[str, ...] = ()
     provenance: dict[str, str] = field(default_factory=dict)
@@ -146,12 +148,19 @@ class ReportTable:
     def cell_filter(self, row: int, col: int) -> dict[str, str]:
         """The filters that select the units behind one cell (margins: fewer keys)."""
         keys: dict[str, str] = {}
+        parts: list[dict[str, str]] = []
         if self.by is not None and self.by[1] != POOLED:
-            keys[self.by[0]] = self.by[1]
+            parts.append({self.by[0]: self.by[1], **self.by_keys})
         if row < len(self.row_keys):
-            keys.update(self.row_keys[row])
+            parts.append(self.row_keys[row])
         if col < len(self.column_keys):
-            keys.update(self.column_keys[col])
+            parts.append(self.column_keys[col])
+        for part in parts:
+            for key, value in part.items():
+                if key == "documents" and key in keys:  # two attribute dimensions: both hold
+                    mine = set(value.split(","))
+                    value = ",".join(i for i in keys[key].split(",") if i in mine)
+                keys[key] = value
         return keys
 
 
@@ -216,6 +225,11 @@ class Filters:
             out = replace(out, participants=(keys["participant"],))
         if "document" in keys:
             out = replace(out, documents=(int(keys["document"]),))
+        if "documents" in keys:  # an attribute cell: its documents ("" none), within the others
+            ids = [int(i) for i in keys["documents"].split(",") if i]
+            if out.documents:
+                ids = [i for i in ids if i in out.documents]
+            out = replace(out, documents=tuple(ids) or (0,))  # 0: no document has that id
         return out
 
 
@@ -229,6 +243,7 @@ class CrosstabRequest:
     margins: bool = True
     stats: bool = False
     filters: Filters = Filters()
+    bins: str | None = None  # numeric attribute dimensions: "N" equal-width bins or "a,b,c" edges
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ never silently drops an option. Example::
         codes: [Coping strategies]
         stats: true
         formats: [md, tex, xlsx]
+      - {name: strategies-by-age, kind: crosstab, cols: "attr:age", bins: [20, 40, 60],
+         unit: participants}
       - name: conflict-x-strategy
         kind: cooccurrence
         rows: [Value conflicts]
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from qualcope.errors import ReportError
-from qualcope.report.model import DIMENSIONS, PERCENTS, UNITS, WITHIN
+from qualcope.report.model import ATTRIBUTE_PREFIX, DIMENSIONS, PERCENTS, UNITS, WITHIN
 from qualcope.strict_yaml import load_strict
 
 FORMAT_KEY = "qualcope_report"
@@ -41,11 +43,11 @@ MAX_BYTES = 1024 * 1024
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 FILTER_KEYS = {"codes", "coders", "cases", "roles", "include_interviewer"}
 KIND_KEYS: dict[str, set[str]] = {
-    "crosstab": {"rows", "cols", "by", "unit", "percent", "margins", "stats"},
+    "crosstab": {"rows", "cols", "by", "unit", "percent", "margins", "stats", "bins"},
     "cooccurrence": {"rows", "cols", "within"},
     "frequencies": {"by_coder"},
     "quotes": {"code", "limit"},
-    "plot": {"rows", "cols", "by", "unit", "percent", "chart", "title"},
+    "plot": {"rows", "cols", "by", "unit", "percent", "chart", "title", "bins"},
 }
 KIND_FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (allowed, default)
     "crosstab": (("table", "csv", "xlsx", "md", "tex", "html", "json"), ("md", "csv")),
@@ -129,6 +131,28 @@ def _unknown(mapping: dict[str, Any], allowed: set[str], fail: Any) -> None:
         )
 
 
+def _dimension(value: Any) -> bool:
+    """A fixed dimension, or ``attr:NAME`` (the name is checked against the project later)."""
+    if not isinstance(value, str):
+        return False
+    return value in DIMENSIONS or (
+        value.startswith(ATTRIBUTE_PREFIX) and bool(value[len(ATTRIBUTE_PREFIX) :].strip())
+    )
+
+
+def _bins(value: Any) -> bool:
+    """4, "4", "20,30,40" or [20, 30, 40] (checked further when the report is made)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | str):
+        return True
+    return (
+        isinstance(value, list)
+        and len(value) >= 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    )
+
+
 def _item(raw: dict[str, Any], defaults: dict[str, Any], fail: Any) -> SpecItem:
     kind = raw.get("kind")
     if kind not in KIND_KEYS:
@@ -145,8 +169,10 @@ def _item(raw: dict[str, Any], defaults: dict[str, Any], fail: Any) -> SpecItem:
         if key in options and options[key] not in values:
             raise fail(f"{key!r} must be one of {', '.join(values)}", raw)
     for key in ("rows", "cols", "by"):
-        if kind in ("crosstab", "plot") and key in options and options[key] not in DIMENSIONS:
-            raise fail(f"{key!r} must be one of {', '.join(DIMENSIONS)}", raw)
+        if kind in ("crosstab", "plot") and key in options and not _dimension(options[key]):
+            raise fail(f"{key!r} must be one of {', '.join(DIMENSIONS)} or attr:NAME", raw)
+    if "bins" in options and not _bins(options["bins"]):
+        raise fail("'bins' must be a number of bins (4) or a list of edges ([20, 30, 40])", raw)
     lists = {"codes", "coders", "cases", "roles"} | (
         {"rows", "cols"} if kind == "cooccurrence" else set()
     )

@@ -10,6 +10,7 @@ unless ``Filters.include_interviewer`` (see ``report_queries``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,11 +35,11 @@ from qualcope.report.model import (
     ReportTable,
 )
 from qualcope.services import codetree
+from qualcope.services import report_dimensions as dimensions
 from qualcope.services.project import Project
 from qualcope.services.report_queries import (
     ReportOptions,
     Scope,
-    base_rows,
     code_items,
     codebook_state,
     codings_query,
@@ -64,6 +65,7 @@ __all__ = [
     "export_tables",
     "cell_quotes",
     "describe",
+    "dimension_choices",
 ]
 
 
@@ -87,10 +89,10 @@ def provenance(project: Project, session: Session, scope: Scope, unit: str) -> d
     return out
 
 
-def _shared_documents(session: Session, chosen: Sequence[str]) -> str:
-    """A warning when several coders' codings of the same documents are counted together."""
+def _shared_count(session: Session, chosen: Sequence[str]) -> int:
+    """How many documents more than one of the counted coders coded."""
     if len(chosen) == 1:
-        return ""
+        return 0
     per_document = (
         select(Coding.document_id)
         .join(Coder, Coder.id == Coding.coder_id)
@@ -98,7 +100,35 @@ def _shared_documents(session: Session, chosen: Sequence[str]) -> str:
         .group_by(Coding.document_id)
         .having(func.count(distinct(Coding.coder_id)) > 1)
     )
-    shared = session.scalar(select(func.count()).select_from(per_document.subquery())) or 0
+    return session.scalar(select(func.count()).select_from(per_document.subquery())) or 0
+
+
+def coders_note(session: Session, scope: Scope, unit: str) -> str:
+    """A table note when several coders coded the same documents: whose codings are counted,
+    and what that means in this unit (the counts themselves are never changed silently)."""
+    chosen = scope.filters.coders
+    shared = _shared_count(session, chosen)
+    if not shared:
+        return ""
+    names = chosen or tuple(
+        session.scalars(select(Coder.name).join(Coding, Coding.coder_id == Coder.id).distinct())
+    )
+    head = (
+        f"Coders counted: {', '.join(sorted(names))}; {shared} document"
+        f"{'s were' if shared != 1 else ' was'} coded by more than one of them. "
+    )
+    if unit == "codings":
+        return head + (
+            "Every coder's codings are summed, so a passage coded by two coders counts twice: "
+            "choose one with --coder (e.g. --coder consensus), or count distinct coded "
+            "passages with --unit segments."
+        )
+    return head + f"Each {unit[:-1]} counts once, whichever of them coded it."
+
+
+def _shared_documents(session: Session, chosen: Sequence[str]) -> str:
+    """A warning when several coders' codings of the same documents are counted together."""
+    shared = _shared_count(session, chosen)
     if not shared:
         return ""
     return (
@@ -119,18 +149,29 @@ def crosstab(project: Project, request: CrosstabRequest) -> list[ReportTable]:
 
     r = request
     for value, what in ((r.rows, "rows"), (r.cols, "cols"), (r.by, "by")):
-        _check_choice(value, DIMENSIONS, f"dimension for {what}")
+        if not dimensions.is_attribute(value):
+            _check_choice(value, DIMENSIONS, f"dimension for {what}")
     _check_choice(r.unit, UNITS, "unit")
     _check_choice(r.percent, PERCENTS, "percent mode")
-    dims = [d for d in (r.rows, r.cols, r.by) if d is not None]
-    if len(set(dims)) != len(dims):
-        raise ReportError("rows, cols and by must be different dimensions")
     with project.read() as session:
+        names = {
+            d: dimensions.check_name(session, d) if dimensions.is_attribute(d) else d
+            for d in (r.rows, r.cols, r.by)
+            if d is not None
+        }
+        r = replace(r, rows=names[r.rows], cols=names[r.cols], by=names.get(r.by or ""))
+        dims = [d for d in (r.rows, r.cols, r.by) if d is not None]
+        if len(set(dims)) != len(dims):
+            raise ReportError("rows, cols and by must be different dimensions")
         scope = resolve(session, r.filters)
-        rows = base_rows(session, scope, dims, r.unit)
-        domains = {d: domain(session, scope, d) for d in dims if d != "code"}
+        rows, domains, axes = dimensions.crosstab_rows(session, scope, dims, r.unit, r.bins)
         prov = provenance(project, session, scope, r.unit)
-    return pivot.build(rows, dims, scope.items, domains, r, prov)
+        note = coders_note(session, scope, r.unit) if "coder" not in dims else ""
+    for dim, found in axes.items():
+        if found.binning is not None:
+            prov[f"bins ({dim})"] = found.binning.describe()
+    tables = pivot.build(rows, dims, scope.items, domains, r, prov, axes)
+    return [replace(t, notes=(*t.notes, note)) for t in tables] if note else tables
 
 
 def cooccurrence(project: Project, request: CooccurrenceRequest) -> ReportTable:
@@ -269,6 +310,16 @@ def options(project: Project) -> ReportOptions:
         )
 
 
+def dimension_choices(project: Project) -> list[tuple[str, str]]:
+    """Every (value, label) a report's rows, cols or by can be: the fixed dimensions as the
+    CLI takes them, then ``('attr:NAME', 'NAME (attribute)')`` per attribute, sorted."""
+    with project.read() as session:
+        names = dimensions.attribute_names(session)
+    return [(d, d) for d in DIMENSIONS] + [
+        (dimensions.PREFIX + n, f"{n} (attribute)") for n in names
+    ]
+
+
 def describe(project: Project, filters: Filters, unit: str) -> dict[str, str]:
     """The provenance of a report made with these filters (for quotes and figures)."""
     with project.read() as session:
@@ -299,7 +350,17 @@ def _crosstab_request(options: dict[str, Any]) -> CrosstabRequest:
         margins=bool(options.get("margins", True)),
         stats=bool(options.get("stats", False)),
         filters=_filters(options),
+        bins=_bins_text(options.get("bins")),
     )
+
+
+def _bins_text(value: Any) -> str | None:
+    """A spec's ``bins`` (4, "20,30,40" or [20, 30, 40]) as the CLI's --bins text."""
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 def run_spec(

@@ -256,7 +256,20 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("escape", "close", "Back", SUGGESTIONS, show=True),
     # Report screen (Tab moves between the choices of rows, columns, unit, percent, filters)
     ActionSpec("tab,shift+tab", "focus_next", "Next / previous choice", REPORT, binding=False),
-    ActionSpec("enter", "open_cell", "The coded passages behind a cell", REPORT, binding=False),
+    ActionSpec(
+        "enter",
+        "open_cell",
+        "The coded passages behind a cell (Enter on one: its transcript)",
+        REPORT,
+        binding=False,
+    ),
+    ActionSpec(
+        "left_square_bracket",
+        "previous_table",
+        "Previous table of a split by (tab)",
+        REPORT,
+    ),
+    ActionSpec("right_square_bracket", "next_table", "Next table of a split by (tab)", REPORT),
     ActionSpec("e", "export", "Export: the table, format from the file name", REPORT, show=True),
     ActionSpec("r", "refresh", "Recompute: read the project again", REPORT, show=True),
     ActionSpec("escape", "back", "Back", REPORT, show=True),

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
 
 from qualcope.db.models import Code
 from qualcope.services.project import Project
@@ -47,7 +47,7 @@ async def settle(app: App[None], pilot: Pilot[None]) -> None:
 def cells(screen: ReportScreen) -> dict[str, list[str]]:
     grid = screen.query_one(DataTable)
     rows = [grid.get_row_at(i) for i in range(grid.row_count)]
-    return {row[0].plain: [cell.plain for cell in row[1:]] for row in rows}
+    return {row[0].plain.strip(): [cell.plain for cell in row[1:]] for row in rows}
 
 
 def test_choose_unit_filter_open_quotes_and_export(
@@ -63,9 +63,9 @@ def test_choose_unit_filter_open_quotes_and_export(
             assert isinstance(screen, ReportScreen)
             table = cells(screen)
             # the whole tree, codings by role: Avoidance 4 | 1, the unused code listed with 0
-            assert table["Coping strategies/Avoidance"] == ["4", "1", "5"]
+            assert table["Avoidance"] == ["4", "1", "5"]  # the leaf: the path is under the table
             assert table[HOSTILE] == ["0", "0", "0"]  # shown literally, no action fired
-            assert "unit: codings" in str(screen.query_one("#report-status", Static).render())
+            assert "unit: codings" in str(screen.query_one("#report-title", Static).render())
 
             screen.query_one("#unit", Select).value = "participants"
             screen.query_one("#codes", Select).value = STRATEGIES
@@ -85,7 +85,10 @@ def test_choose_unit_filter_open_quotes_and_export(
             await pilot.press("enter")
             await settle(app, pilot)
             assert isinstance(app.screen, QuotesView)
-            shown = " ".join(str(s.render()) for s in app.screen.query(Static))
+            found = app.screen.query_one(OptionList)
+            shown = " ".join(
+                str(found.get_option_at_index(i).prompt) for i in range(found.option_count)
+            )
             assert "escalated it. Too s" in shown and "Ben (public servant)" in shown
             await pilot.press("escape")
             assert app.screen is screen
@@ -109,7 +112,7 @@ def test_a_mistake_shows_in_the_status_line(report_project: Project) -> None:
             screen = app.screen
             screen.query_one("#cols", Select).value = "code"  # rows is code too
             await settle(app, pilot)
-            status = str(screen.query_one("#report-status", Static).render())
+            status = str(screen.query_one("#report-title", Static).render())
             assert "must be different" in status
             assert app.is_running
 

@@ -1,10 +1,16 @@
-"""The report screen: pick rows, columns, unit, percent and filters; the cross-tab follows.
+"""The report screen: pick rows, columns, by, unit, percent and filters; the cross-tab follows.
 
 Self-contained: push ``ReportScreen(project)`` from any app. Every database
 call runs in a thread worker that reports back with a typed message, so the
-screen stays responsive on a large project. Enter on a cell opens the coded
-passages behind it; ``e`` exports the table (format from the file extension).
-Untrusted text (code, case, participant names) is shown as rich ``Text``.
+screen stays responsive on a large project. Made to work at 80x24: one line of
+compact choices per row, short row labels in a frozen column (the full path of
+the focused cell on the line under the table), a table per value of ``by`` as
+tabs (``[`` ``]``), the filters in the table's title and a warning when several
+coders' codings are counted together. Enter on a cell opens the coded passages
+behind it, and Enter on a passage its transcript with the passage selected;
+``e`` exports the tables. The last choices are remembered per coder
+(``services.report_settings``). Untrusted text (code, case, participant names)
+is shown as rich ``Text``.
 """
 
 from __future__ import annotations
@@ -18,22 +24,44 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Footer, Select, Static, Tab, Tabs
 
 from qualcope.errors import QualcopeError
-from qualcope.report.model import DIMENSIONS, PERCENTS, UNITS, CrosstabRequest, Filters, ReportTable
-from qualcope.services import reports
+from qualcope.report.model import (
+    DIMENSIONS,
+    PERCENTS,
+    UNITS,
+    CrosstabRequest,
+    Filters,
+    Quote,
+    ReportTable,
+)
+from qualcope.services import codebook, report_settings, reports
 from qualcope.services.project import Project
 from qualcope.tui import actions
+from qualcope.tui.widgets.report_coders import CodersNotice
 from qualcope.tui.widgets.report_export import ExportPrompt
+from qualcope.tui.widgets.report_grid import ReportGrid
 from qualcope.tui.widgets.report_quotes import QuotesView
 
 ALL = "__all__"
+NO_BY = "__none__"
+FILTERS = {"codes": "codes", "role": "roles", "case": "cases", "coder": "coders"}
+DEFAULTS: dict[str, Any] = {"rows": "code", "cols": "role", "by": NO_BY, "unit": "codings",
+                            "percent": "none", **dict.fromkeys(FILTERS, ALL),
+                            "interviewer": False}  # fmt: skip
 
 
-def _choices(values: tuple[str, ...] | list[str], prefix: str = "") -> list[tuple[Text, str]]:
-    """Select options whose labels say what they choose ('rows: code')."""
-    return [(Text(f"{prefix}{v}"), v) for v in values]
+def _choices(values: Any, prefix: str = "") -> list[tuple[Text, str]]:
+    """Select options whose labels say what they choose ('rows: code'), on one line."""
+    pairs = [(v, v) if isinstance(v, str) else v for v in values]
+    return [(Text(f"{prefix}{label}", no_wrap=True, overflow="ellipsis"), v) for v, label in pairs]
+
+
+def _dimensions(project: Project) -> list[tuple[str, str]]:
+    """(value, label) of every dimension: with attributes once the service offers them."""
+    choices = getattr(reports, "dimension_choices", None)
+    return list(choices(project)) if callable(choices) else [(d, d) for d in DIMENSIONS]
 
 
 class ReportScreen(Screen[None]):
@@ -42,28 +70,46 @@ class ReportScreen(Screen[None]):
     DEFAULT_CSS = """
     ReportScreen { layout: vertical; }
     ReportScreen #report-controls { height: auto; padding: 0 1; }
-    ReportScreen .report-row { height: 3; }
+    ReportScreen .report-row { height: 1; }
     ReportScreen .report-row Select { width: 1fr; margin: 0 1 0 0; }
+    ReportScreen .report-row #codes { width: 2fr; }
+    ReportScreen .report-row SelectCurrent Static#label {
+        height: 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    ReportScreen #codes > SelectOverlay { width: 90vw; max-width: 110; }
     ReportScreen .report-row Checkbox { width: auto; }
-    ReportScreen #report-status { height: auto; padding: 0 1; color: $text-muted; }
+    ReportScreen #report-title { height: auto; max-height: 2; padding: 0 1; }
+    ReportScreen #report-coders { height: auto; max-height: 4; padding: 0 1; color: $warning; }
+    ReportScreen #report-tabs { height: 2; }
     ReportScreen #report-table { height: 1fr; }
-    ReportScreen #report-notes { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
+    ReportScreen #report-path { height: 1; padding: 0 1; color: $text-muted; }
+    ReportScreen #report-notes { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     """
     WHERE = actions.REPORT
+    AUTO_FOCUS = "#report-table"
     BINDINGS = actions.bindings(actions.REPORT)
 
     class OptionsLoaded(Message):
-        def __init__(self, options: reports.ReportOptions) -> None:
+        def __init__(
+            self,
+            options: reports.ReportOptions,
+            dimensions: list[tuple[str, str]],
+            settings: dict[str, Any],
+            names: dict[str, tuple[str, int]],
+        ) -> None:
             super().__init__()
+            self.names = names
             self.options = options
+            self.dimensions = dimensions
+            self.settings = settings
 
     class Computed(Message):
-        """A table (or the error) for request number ``generation``."""
+        """The tables (or the error) for request number ``generation``."""
 
-        def __init__(self, generation: int, table: ReportTable | None, error: str = "") -> None:
+        def __init__(self, generation: int, tables: list[ReportTable], error: str = "") -> None:
             super().__init__()
             self.generation = generation
-            self.table = table
+            self.tables = tables
             self.error = error
 
     class QuotesReady(Message):
@@ -72,55 +118,84 @@ class ReportScreen(Screen[None]):
             self.title = title
             self.quotes = quotes
 
+    class PassageFound(Message):
+        def __init__(self, document_id: int, start: int, end: int) -> None:
+            super().__init__()
+            self.document_id, self.start, self.end = document_id, start, end
+
     def __init__(self, project: Project) -> None:
         super().__init__()
         self.project = project
-        self.table: ReportTable | None = None
+        self.tables: list[ReportTable] = []
+        self.shown = 0  # index of the table on screen (by: one per value, then pooled)
         self.filters = Filters()
         self.generation = 0
         self._ready = False
+        self._kept: dict[str, Any] = {}  # the settings last kept in the project
+
+    @property
+    def table(self) -> ReportTable | None:
+        return self.tables[self.shown] if self.tables else None
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
+        dims = [(d, d) for d in DIMENSIONS]
         with Vertical(id="report-controls"):
-            yield Label(Text("Report: cross-tab", style="bold"))
             with Horizontal(classes="report-row"):
-                rows, cols = _choices(DIMENSIONS, "rows: "), _choices(DIMENSIONS, "columns: ")
-                yield Select(rows, value="code", allow_blank=False, id="rows")
-                yield Select(cols, value="role", allow_blank=False, id="cols")
-                yield Select(
-                    _choices(UNITS, "unit: "), value="codings", allow_blank=False, id="unit"
-                )
-                yield Select(
-                    _choices(PERCENTS, "percent: "), value="none", allow_blank=False, id="percent"
-                )
+                for name, prefix, items in (
+                    ("rows", "rows: ", dims),
+                    ("cols", "cols: ", dims),
+                    ("by", "by: ", [(NO_BY, "none"), *dims]),
+                    ("unit", "unit: ", UNITS),
+                    ("percent", "%: ", PERCENTS),
+                ):
+                    yield Select(_choices(items, prefix), value=DEFAULTS[name],
+                                 allow_blank=False, id=name, compact=True)  # fmt: skip
             with Horizontal(classes="report-row"):
-                for name, label in (("codes", "codes"), ("role", "roles"), ("case", "cases"),
-                                    ("coder", "coders")):  # fmt: skip
-                    yield Select([(Text(f"all {label}"), ALL)], value=ALL, allow_blank=False,
-                                 id=name)  # fmt: skip
-                yield Checkbox("interviewer turns", value=False, id="interviewer")
-        yield Static(Text("loading…"), id="report-status")
-        yield DataTable(id="report-table", cursor_type="cell", zebra_stripes=True)
+                for name, label in FILTERS.items():
+                    yield Select(_choices([(ALL, f"all {label}")]), value=ALL,
+                                 allow_blank=False, id=name, compact=True)  # fmt: skip
+                yield Checkbox("interviewer", value=False, id="interviewer", compact=True)
+        yield Static(Text("loading…"), id="report-title")
+        yield CodersNotice(Text(""), id="report-coders")
+        yield Tabs(id="report-tabs")
+        yield ReportGrid(id="report-table")
+        yield Static(Text(""), id="report-path")
         yield Static(Text(""), id="report-notes")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(Tabs).display = False
+        self.query_one("#report-coders").display = False
         self.load_options()
 
     # ---------------------------------------------------------------- workers
     @work(thread=True, exclusive=True, group="report-options")
     def load_options(self) -> None:
-        self.post_message(self.OptionsLoaded(reports.options(self.project)))
+        try:
+            settings = report_settings.load(self.project)
+        except QualcopeError:
+            settings = {}
+        options = reports.options(self.project)
+        names = {node.path: (node.name, node.depth) for node in codebook.tree(self.project)}
+        dims = _dimensions(self.project)
+        self.post_message(self.OptionsLoaded(options, dims, settings, names))
 
     @work(thread=True, exclusive=True, group="report-table")
     def compute(self, generation: int, request: CrosstabRequest) -> None:
         try:
-            [table] = reports.crosstab(self.project, request)
+            tables = reports.crosstab(self.project, request)
         except QualcopeError as exc:
-            self.post_message(self.Computed(generation, None, str(exc)))
+            self.post_message(self.Computed(generation, [], str(exc)))
             return
-        self.post_message(self.Computed(generation, table))
+        self.post_message(self.Computed(generation, tables))
+
+    @work(thread=True, exclusive=True, group="report-settings")
+    def save_settings(self, settings: dict[str, Any]) -> None:
+        try:
+            report_settings.save(self.project, settings)
+        except QualcopeError:
+            pass  # a read-only or busy project: the session still remembers them
 
     @work(thread=True, group="report-quotes")
     def fetch_quotes(self, table: ReportTable, row: int, col: int, filters: Filters) -> None:
@@ -132,10 +207,19 @@ class ReportScreen(Screen[None]):
         label = " / ".join(table.rows[row]) + " × " + table.columns[col]
         self.post_message(self.QuotesReady(label, found))
 
-    @work(thread=True, group="report-export")
-    def write_export(self, table: ReportTable, path: str) -> None:
+    @work(thread=True, group="report-passage")
+    def find_passage(self, coding_id: int) -> None:
         try:
-            fmt = reports.export_tables([table], Path(path))
+            found = report_settings.passage(self.project, coding_id)
+        except QualcopeError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.post_message(self.PassageFound(*found))
+
+    @work(thread=True, group="report-export")
+    def write_export(self, tables: list[ReportTable], path: str) -> None:
+        try:
+            fmt = reports.export_tables(tables, Path(path))
         except QualcopeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
@@ -144,32 +228,87 @@ class ReportScreen(Screen[None]):
     # --------------------------------------------------------------- messages
     def on_report_screen_options_loaded(self, message: OptionsLoaded) -> None:
         options = message.options
-        groups = [(Text(path), path) for path, _kind in options.codes]
-        values = {"codes": groups, "role": _choices(options.roles),
-                  "case": _choices(options.cases), "coder": _choices(options.coders)}  # fmt: skip
-        labels = {"codes": "codes", "role": "roles", "case": "cases", "coder": "coders"}
-        for name, items in values.items():
-            self.query_one(f"#{name}", Select).set_options(
-                [(Text(f"all {labels[name]}"), ALL), *items]
-            )
-            self.query_one(f"#{name}", Select).value = ALL
+        dims = message.dimensions
+        self.query_one(ReportGrid).names = message.names
+        values: dict[str, list[tuple[str, str]]] = {
+            "codes": [(path, path) for path, _kind in options.codes],
+            "role": [(v, v) for v in options.roles],
+            "case": [(v, v) for v in options.cases],
+            "coder": [(v, v) for v in options.coders],
+        }
+        chosen = {**DEFAULTS, **message.settings}
+        self._kept = dict(message.settings)
+        with self.prevent(Select.Changed, Checkbox.Changed):
+            for name, prefix in (("rows", "rows: "), ("cols", "cols: "), ("by", "by: ")):
+                items = [(NO_BY, "none"), *dims] if name == "by" else dims
+                self._set_options(name, _choices(items, prefix), chosen[name])
+            for name, label in FILTERS.items():
+                items = [(ALL, f"all {label}"), *values[name]]
+                self._set_options(name, _choices(items), chosen[name])
+            for name in ("unit", "percent"):
+                self._set_value(name, chosen[name])
+            self.query_one(Checkbox).value = bool(chosen["interviewer"])
         self._ready = True
         self.refresh_table()
 
-    def on_report_screen_computed(self, message: Computed) -> None:
+    def _set_options(self, name: str, items: list[tuple[Text, str]], value: Any) -> None:
+        select = self.query_one(f"#{name}", Select)
+        select.set_options(items)
+        self._set_value(name, value, [v for _, v in items])
+
+    def _set_value(self, name: str, value: Any, allowed: list[str] | None = None) -> None:
+        select = self.query_one(f"#{name}", Select)
+        if allowed is None:
+            allowed = list(UNITS if name == "unit" else PERCENTS)
+        select.value = value if value in allowed else DEFAULTS[name]
+
+    async def on_report_screen_computed(self, message: Computed) -> None:
         if message.generation != self.generation:
             return  # an older request finished after a newer one started
-        status = self.query_one("#report-status", Static)
-        if message.table is None:
-            status.update(Text(message.error, style="bold red"))
+        title = self.query_one("#report-title", Static)
+        if not message.tables:
+            title.update(Text(message.error or "no table", style="bold red"))
             return
-        self.table = message.table
-        self._fill(message.table)
-        status.update(Text(message.table.caption()))
-        self.query_one("#report-notes", Static).update(Text("\n".join(message.table.all_notes())))
+        keep = self.tables[self.shown].by if self.tables else None
+        self.tables = message.tables
+        found = [i for i, t in enumerate(self.tables) if keep is not None and t.by == keep]
+        self.shown = found[0] if found else 0
+        tabs = self.query_one(Tabs)
+        if len(self.tables) > 1:
+            await tabs.clear()
+            for i, table in enumerate(self.tables):
+                label = table.by[1] if table.by else table.title
+                await tabs.add_tab(Tab(Text(label, no_wrap=True), id=f"by-{i}"))
+            tabs.active = f"by-{self.shown}"
+            tabs.display = True
+        else:
+            tabs.display = False
+        self._show()
+
+    @on(Tabs.TabActivated, "#report-tabs")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        index = int((event.tab.id or "by-0").removeprefix("by-"))
+        if index != self.shown and index < len(self.tables):
+            self.shown = index
+            self._show()
 
     def on_report_screen_quotes_ready(self, message: QuotesReady) -> None:
-        self.app.push_screen(QuotesView(message.title, message.quotes))
+        def chosen(quote: Quote | None) -> None:
+            if quote is not None:
+                self.find_passage(quote.coding_id)
+
+        self.app.push_screen(QuotesView(message.title, message.quotes), chosen)
+
+    async def on_report_screen_passage_found(self, message: PassageFound) -> None:
+        """Open the transcript on the coding screen with the passage selected."""
+        if not hasattr(self.app, "open_document"):
+            self.notify("open the workspace (qualcope) to read transcripts", severity="warning")
+            return
+        from qualcope.tui.screens.coding import CodingScreen
+
+        screen = CodingScreen(message.document_id)
+        await self.app.push_screen(screen)
+        screen.open(message.document_id, then=(message.start, message.end))
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
@@ -184,53 +323,96 @@ class ReportScreen(Screen[None]):
             if col >= 0:
                 self.fetch_quotes(self.table, row, col, self.filters)
 
+    @on(DataTable.CellHighlighted)
+    def _highlighted(self, event: DataTable.CellHighlighted) -> None:
+        grid = self.query_one(ReportGrid)
+        where = grid.path_at(event.coordinate.row, event.coordinate.column)
+        line = Text(where, no_wrap=True, overflow="ellipsis")
+        self.query_one("#report-path", Static).update(line)
+
     # ---------------------------------------------------------------- helpers
+    def settings(self) -> dict[str, Any]:
+        """The choices on screen, as ``report_settings`` keeps them."""
+        out: dict[str, Any] = {
+            name: self.query_one(f"#{name}", Select).value
+            for name in ("rows", "cols", "by", "unit", "percent", *FILTERS)
+        }
+        out["interviewer"] = self.query_one(Checkbox).value
+        return out
+
     def request(self) -> CrosstabRequest:
-        def chosen(name: str) -> tuple[str, ...]:
-            value = self.query_one(f"#{name}", Select).value
+        chosen = self.settings()
+
+        def picked(name: str) -> tuple[str, ...]:
+            value = chosen[name]
             return () if value in (ALL, Select.NULL) else (str(value),)
 
         self.filters = Filters(
-            codes=chosen("codes"), roles=chosen("role"), cases=chosen("case"),
-            coders=chosen("coder"), include_interviewer=self.query_one(Checkbox).value,
+            codes=picked("codes"), roles=picked("role"), cases=picked("case"),
+            coders=picked("coder"), include_interviewer=bool(chosen["interviewer"]),
         )  # fmt: skip
         return CrosstabRequest(
-            rows=str(self.query_one("#rows", Select).value),
-            cols=str(self.query_one("#cols", Select).value),
-            unit=str(self.query_one("#unit", Select).value),
-            percent=str(self.query_one("#percent", Select).value),
+            rows=str(chosen["rows"]),
+            cols=str(chosen["cols"]),
+            by=None if chosen["by"] in (NO_BY, Select.NULL) else str(chosen["by"]),
+            unit=str(chosen["unit"]),
+            percent=str(chosen["percent"]),
             filters=self.filters,
         )
 
     def refresh_table(self) -> None:
         self.generation += 1
-        self.query_one("#report-status", Static).update(Text("computing…"))
+        self.query_one("#report-title", Static).update(Text("computing…"))
         self.compute(self.generation, self.request())
+        settings = self.settings()
+        report_settings.remember(self.project, settings)
+        if settings != self._kept:  # nothing written for a coder who only looks
+            self._kept = settings
+            self.save_settings(settings)
 
-    def _fill(self, table: ReportTable) -> None:
-        grid = self.query_one("#report-table", DataTable)
-        grid.clear(columns=True)
-        grid.add_column(Text(" / ".join(table.row_header)), key="label")
-        for j, name in enumerate(table.columns):
-            grid.add_column(Text(name), key=f"c{j}")
-        for i, label in enumerate(table.rows):
-            cells = [Text(table.cell(i, j), justify="right") for j in range(len(table.columns))]
-            style = "bold" if table.margins and i == len(table.rows) - 1 else ""
-            grid.add_row(Text(" / ".join(label), style=style), *cells, key=f"r{i}")
+    def title_text(self, table: ReportTable) -> Text:
+        """The caption, the table of a by-split, then the filters in force."""
+        text = Text(table.caption(), style="bold")
+        f = self.filters
+        parts = [f"{label}: {', '.join(values)}" for label, values in (
+            ("codes", f.codes), ("roles", f.roles), ("cases", f.cases), ("coder", f.coders),
+        ) if values]  # fmt: skip
+        if not f.coders:
+            parts.append("all coders")
+        parts.append(f"interviewer turns {'in' if f.include_interviewer else 'out'}")
+        text.append(" — " + " · ".join(parts), style="")
+        return text
+
+    def _show(self) -> None:
+        table = self.table
+        if table is None:
+            return
+        self.query_one(ReportGrid).show(table)
+        self.query_one("#report-title", Static).update(self.title_text(table))
+        notes = self.query_one(CodersNotice).show(table)
+        self.query_one("#report-notes", Static).update(Text(" ".join(notes)))
 
     # ---------------------------------------------------------------- actions
     def action_refresh(self) -> None:
         self.refresh_table()
 
+    def action_previous_table(self) -> None:
+        if len(self.tables) > 1:
+            self.query_one(Tabs).action_previous_tab()
+
+    def action_next_table(self) -> None:
+        if len(self.tables) > 1:
+            self.query_one(Tabs).action_next_tab()
+
     def action_export(self) -> None:
-        if self.table is None:
+        if not self.tables:
             self.notify("nothing to export yet", severity="warning")
             return
-        table = self.table
+        tables = list(self.tables)
 
         def chosen(path: str | None) -> None:
             if path:
-                self.write_export(table, path)
+                self.write_export(tables, path)
 
         self.app.push_screen(ExportPrompt(), chosen)
 

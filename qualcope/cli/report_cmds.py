@@ -7,112 +7,25 @@ here is a filter (whose codings to count, repeatable), not the current coder.
 
 from __future__ import annotations
 
-import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from qualcope.cli.common import err_console_print, open_project
+from qualcope.cli.report_options import (
+    BINARY,
+    crosstab_options,
+    crosstab_request,
+    emit,
+    filter_options,
+    make_filters,
+    output_options,
+    remember_db,
+)
 from qualcope.errors import ReportError
-from qualcope.report.model import DIMENSIONS, PERCENTS, UNITS, WITHIN
-
-F = TypeVar("F", bound=Callable[..., Any])
-TABLE_FORMATS = ["table", "csv", "xlsx", "md", "tex", "html", "json"]
-BINARY = {"xlsx", "docx"}
-
-
-def _remember_db(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
-    root = ctx.find_root()
-    root.ensure_object(dict)
-    if value is not None:
-        root.obj["db"] = value
-    return value
-
-
-def _filters(func: F) -> F:
-    """--db and the filters every report takes."""
-    options = [
-        click.option(
-            "--db",
-            metavar="PATH_OR_URL",
-            expose_value=False,
-            callback=_remember_db,
-            help="Project file or SQLAlchemy URL (default: $QUALCOPE_DB, else ./qualcope.db).",
-        ),
-        click.option(
-            "--include-interviewer",
-            is_flag=True,
-            help="Also count codings that lie within an interviewer turn (left out by default).",
-        ),
-        click.option("--role", "roles", multiple=True, metavar="ROLE", help="Only these roles."),
-        click.option("--case", "cases", multiple=True, metavar="NAME", help="Only these cases."),
-        click.option(
-            "--coder", "coders", multiple=True, metavar="NAME", help="Only these coders' codings."
-        ),
-        click.option(
-            "--codes",
-            "codes",
-            multiple=True,
-            metavar="GROUP_OR_CODE",
-            help="Codes to show (a group gives its codes; repeatable). Default: the whole tree.",
-        ),
-    ]
-    for option in options:
-        func = option(func)
-    return func
-
-
-def _output(func: F, formats: list[str] | None = None) -> F:
-    func = click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Write to FILE (atomically) instead of stdout; the extension gives the format.",
-    )(func)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(formats or TABLE_FORMATS),
-        help="Output format (default: table on stdout, else from the file's extension).",
-    )(func)
-
-
-def _make_filters(
-    codes: tuple[str, ...],
-    coders: tuple[str, ...],
-    cases: tuple[str, ...],
-    roles: tuple[str, ...],
-    include_interviewer: bool,
-) -> Any:
-    from qualcope.report.model import Filters
-
-    return Filters(
-        codes=codes,
-        coders=coders,
-        cases=cases,
-        roles=roles,
-        include_interviewer=include_interviewer,
-    )
-
-
-def _emit(tables: list[Any], fmt: str | None, output: Path | None) -> None:
-    from qualcope.report import export
-
-    if output is not None:
-        fmt = export.format_for(output, fmt)
-        export.write(tables, fmt, output, provenance=fmt not in ("csv", "table"))
-        err_console_print(f"wrote {output} ({fmt}, unit: {tables[0].unit})")
-        return
-    fmt = fmt or "table"
-    if fmt in BINARY:
-        raise ReportError(f"{fmt} is a binary format; write it to a file with -o FILE.{fmt}")
-    width = max(80, shutil.get_terminal_size((120, 24)).columns)
-    data = export.render(tables, fmt, provenance=fmt not in ("csv", "table"), width=width)
-    sys.stdout.write(data.decode("utf-8"))
-    sys.stdout.flush()
+from qualcope.report.model import WITHIN
 
 
 @click.group(
@@ -129,83 +42,6 @@ def report() -> None:
     """Tables, figures and quotes for a paper, with the unit of counting stated."""
 
 
-class Dimension(click.ParamType):
-    """A report dimension: code, role, case, participant, document, coder, or attr:NAME (a
-    document's, else its participant's, attribute; checked against the project later)."""
-
-    name = "dimension"
-
-    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        return "[" + "|".join(DIMENSIONS) + "|attr:NAME]"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        text = str(value)
-        if text in DIMENSIONS or (text.startswith("attr:") and text[5:].strip()):
-            return text
-        self.fail(f"{text!r} is not one of {', '.join(map(repr, DIMENSIONS))} or attr:NAME", param)
-
-
-DIMENSION = Dimension()
-
-
-def _crosstab_options(func: F) -> F:
-    func = click.option(
-        "--bins",
-        metavar="N|EDGES",
-        help="Bin numeric attribute dimensions: N equal-width bins, or edges like 20,30,40.",
-    )(func)
-    func = click.option("--no-margins", is_flag=True, help="Leave out the totals.")(func)
-    func = click.option(
-        "--percent",
-        type=click.Choice(PERCENTS),
-        default="none",
-        show_default=True,
-        help="Show each cell also as a percent of its row, column or the grand total.",
-    )(func)
-    func = click.option(
-        "--unit",
-        type=click.Choice(UNITS),
-        default="codings",
-        show_default=True,
-        help="What a cell counts: codings, distinct coded segments, documents, or participants "
-        "who mention it at least once.",
-    )(func)
-    func = click.option("--by", type=DIMENSION, help="One table per value (and the pooled table).")(
-        func
-    )
-    func = click.option("--cols", type=DIMENSION, default="role", show_default=True)(func)
-    return click.option(
-        "--rows",
-        type=DIMENSION,
-        default="code",
-        show_default=True,
-        help="Dimensions: code, role, case, participant, document, coder, or attr:NAME (a "
-        "document's attribute, else its participant's; see `qualcope documents --attributes`).",
-    )(func)
-
-
-def _crosstab_request(options: dict[str, Any], stats: bool = False) -> Any:
-    from qualcope.report.model import CrosstabRequest
-
-    return CrosstabRequest(
-        rows=options["rows"],
-        cols=options["cols"],
-        by=options["by"],
-        unit=options["unit"],
-        percent=options["percent"],
-        margins=not options["no_margins"],
-        stats=stats,
-        bins=options.get("bins"),
-        filters=_make_filters(
-            options["codes"],
-            options["coders"],
-            options["cases"],
-            options["roles"],
-            options["include_interviewer"],
-        ),
-    )
-
-
 @report.command(
     epilog="""\b
 Examples:
@@ -218,7 +54,7 @@ Examples:
   qualcope report crosstab --cols role --format xlsx -o tables.xlsx
 """
 )
-@_crosstab_options
+@crosstab_options
 @click.option("--stats", is_flag=True, help="Chi-square, Cramér's V, Fisher's exact (2x2).")
 @click.option(
     "--top",
@@ -230,8 +66,8 @@ Examples:
     type=click.IntRange(min=1),
     help="Only rows and columns whose total is at least K.",
 )
-@_filters
-@_output
+@filter_options
+@output_options
 def crosstab(
     stats: bool,
     top: int | None,
@@ -245,8 +81,8 @@ def crosstab(
     from qualcope.services import reports
 
     with open_project(click.get_current_context()) as project:
-        tables = reports.crosstab(project, _crosstab_request(options, stats))
-    _emit(matrix_limits.limit(tables, top, min_count), fmt, output)
+        tables = reports.crosstab(project, crosstab_request(options, stats))
+    emit(matrix_limits.limit(tables, top, min_count), fmt, output)
 
 
 @report.command(
@@ -289,8 +125,8 @@ Examples:
     type=click.IntRange(min=1),
     help="Only codes (rows and columns) whose total is at least K.",
 )
-@_filters
-@_output
+@filter_options
+@output_options
 def cooccurrence(
     row_codes: tuple[str, ...],
     col_codes: tuple[str, ...],
@@ -310,11 +146,11 @@ def cooccurrence(
     from qualcope.services import reports
 
     request = CooccurrenceRequest(
-        rows=row_codes, cols=col_codes, within=within, filters=_make_filters(**options)
+        rows=row_codes, cols=col_codes, within=within, filters=make_filters(**options)
     )
     with open_project(click.get_current_context()) as project:
         table = reports.cooccurrence(project, request)
-    _emit(matrix_limits.limit([table], top, min_count), fmt, output)
+    emit(matrix_limits.limit([table], top, min_count), fmt, output)
 
 
 @report.command(
@@ -326,15 +162,15 @@ Examples:
 """
 )
 @click.option("--by-coder", is_flag=True, help="A row per coder under each code.")
-@_filters
-@_output
+@filter_options
+@output_options
 def frequencies(by_coder: bool, fmt: str | None, output: Path | None, **options: Any) -> None:
     """Every code with its count in every unit: codings, segments, documents, participants."""
     from qualcope.services import reports
 
     with open_project(click.get_current_context()) as project:
-        table = reports.frequencies(project, _make_filters(**options), by_coder)
-    _emit([table], fmt, output)
+        table = reports.frequencies(project, make_filters(**options), by_coder)
+    emit([table], fmt, output)
 
 
 @report.command(
@@ -358,7 +194,7 @@ Examples:
     "--db",
     metavar="PATH_OR_URL",
     expose_value=False,
-    callback=_remember_db,
+    callback=remember_db,
     help="Project file or SQLAlchemy URL.",
 )
 @click.option("--include-interviewer", is_flag=True, help="Also passages in interviewer turns.")
@@ -388,7 +224,7 @@ def quotes(
     from qualcope.report import quotes as quote_files
     from qualcope.services import reports
 
-    filters = _make_filters(codes=code_paths, **options)
+    filters = make_filters(codes=code_paths, **options)
     with open_project(click.get_current_context()) as project:
         found = reports.quotes(project, filters, limit)
         prov = reports.describe(project, filters, "codings")
@@ -422,7 +258,7 @@ Examples:
     "--db",
     metavar="PATH_OR_URL",
     expose_value=False,
-    callback=_remember_db,
+    callback=remember_db,
     help="Project file or SQLAlchemy URL.",
 )
 def run(spec_file: Path, folder: Path | None) -> None:

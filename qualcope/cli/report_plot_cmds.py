@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 import click
 
 from qualcope.cli.common import err_console_print, open_project
-from qualcope.cli.report_cmds import (
-    _crosstab_options,
-    _crosstab_request,
-    _filters,
-    _make_filters,
+from qualcope.cli.report_options import (
+    crosstab_options,
+    crosstab_request,
+    filter_options,
+    make_filters,
 )
 from qualcope.report.matrix_limits import MAX_PIXELS
 from qualcope.report.model import WITHIN
@@ -74,8 +74,8 @@ Examples:
   qualcope report plot crosstab --codes "Coping strategies" --by case --chart bars -o fig.pdf
 """,
 )
-@_crosstab_options
-@_filters
+@crosstab_options
+@filter_options
 @_figure_options
 def plot_crosstab(
     output: Path,
@@ -92,7 +92,7 @@ def plot_crosstab(
     from qualcope.services import reports
 
     with open_project(click.get_current_context()) as project:
-        tables = reports.crosstab(project, _crosstab_request(options))
+        tables = reports.crosstab(project, crosstab_request(options))
     tables = matrix_limits.limit(tables, top, min_count)
     figures.write_figure(tables, output, chart, title, cluster=cluster, narrow_hint="--codes GROUP")
     err_console_print(f"wrote {output}")
@@ -109,7 +109,7 @@ Examples:
 @click.option("--rows", "row_codes", multiple=True, metavar="GROUP")
 @click.option("--cols", "col_codes", multiple=True, metavar="GROUP")
 @click.option("--within", type=click.Choice(WITHIN), default="segment", show_default=True)
-@_filters
+@filter_options
 @_figure_options
 def plot_cooccurrence(
     row_codes: tuple[str, ...],
@@ -130,7 +130,7 @@ def plot_cooccurrence(
     from qualcope.services import reports
 
     request = CooccurrenceRequest(
-        rows=row_codes, cols=col_codes, within=within, filters=_make_filters(**options)
+        rows=row_codes, cols=col_codes, within=within, filters=make_filters(**options)
     )
     with open_project(click.get_current_context()) as project:
         table = reports.cooccurrence(project, request)

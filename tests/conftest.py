@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +17,18 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 ICVC = REPO / "codebooks" / "icvc.yaml"
 SAMPLE_CORPUS = REPO / "sample_corpus"
+PG_URL_ENV = "QUALCOPE_TEST_PG_URL"
+PG_SKIP = "PostgreSQL tests NOT RUN"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="the database of the `project` fixture: a SQLite file (default) or a new "
+        f"database on the PostgreSQL server of ${PG_URL_ENV}",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +44,14 @@ def _isolated_home(
 
 
 @pytest.fixture
-def project_path(tmp_path: Path) -> Path:
+def project_path(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """Where the `project` fixture lives: a file in tmp_path, or with --backend postgresql the
+    URL of a new database (a str: tests that reopen the project by it work on both)."""
+    if request.config.getoption("--backend") == "postgresql":
+        # A SQLite-only test that reopens `project.path` (None here) would open or build
+        # ./qualcope.db: let that be in tmp_path, never in the checkout.
+        request.getfixturevalue("monkeypatch").chdir(tmp_path)
+        return request.getfixturevalue("pg_url")
     return tmp_path / "project.db"
 
 
@@ -60,3 +83,103 @@ def make_file(tmp_path: Path) -> Callable[[bytes | str, str], Path]:
         return path
 
     return make
+
+
+# ------------------------------------------------------------------ PostgreSQL
+# Each test gets a database of its own on the server named by $QUALCOPE_TEST_PG_URL (created
+# with CREATE DATABASE over a maintenance connection to that URL's database, dropped after the
+# test), so parallel xdist workers never meet. Without the variable or the server, every test
+# that needs it is skipped with the reason, which `-rs` prints in the summary.
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One banner line when PostgreSQL tests were skipped, with the reason (also with xdist)."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else ""
+        if PG_SKIP in str(reason):
+            reason = str(reason).removeprefix("Skipped: ")
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in reasons.items():
+        terminalreporter.write_sep("!", f"{count} tests skipped: {reason}", yellow=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A maintenance engine on the test PostgreSQL server (AUTOCOMMIT, for CREATE DATABASE)."""
+    raw = os.environ.get(PG_URL_ENV, "").strip()
+    if not raw:
+        pytest.skip(f"{PG_SKIP}: ${PG_URL_ENV} is unset (.ci/run starts a server and sets it)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.pool import NullPool
+
+    from qualcope.db import engine as engines
+
+    url = engines.to_url(raw)
+    try:
+        engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (SQLAlchemyError, ImportError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        pytest.skip(
+            f"{PG_SKIP}: cannot reach {url.render_as_string(hide_password=True)} ({reason})"
+        )
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_server: object) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    from sqlalchemy import Engine
+
+    assert isinstance(pg_server, Engine)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"qualcope_t_{worker}_{uuid.uuid4().hex[:12]}"
+    with pg_server.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = pg_server.url.set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        _drop_database(pg_server, name)
+
+
+def _drop_database(server: Any, name: str) -> None:
+    """Drop a test database. A plain DROP first: it stops an autovacuum worker there by itself
+    (FORCE would refuse to, lacking the right to signal it); FORCE for a connection a test
+    left open."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    for statement in (
+        f'DROP DATABASE IF EXISTS "{name}"',
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+    ):
+        try:
+            with server.connect() as conn:
+                conn.exec_driver_sql(statement)
+            return
+        except SQLAlchemyError as exc:
+            failure = exc
+    warnings.warn(f"test database {name} left on the server: {failure}", stacklevel=1)
+
+
+@pytest.fixture
+def pg_project(pg_url: str) -> Iterator[Project]:
+    """An empty project in a new PostgreSQL database."""
+    with Project.create(pg_url, "tester") as created:
+        yield created
+
+
+@pytest.fixture
+def pg_icvc_project(pg_project: Project) -> Project:
+    """A PostgreSQL project with the ICVC codebook."""
+    from qualcope.services import codebook
+
+    codebook.import_codebook(pg_project, codebook.read_codebook_file(ICVC))
+    return pg_project

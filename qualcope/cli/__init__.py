@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "qualcope.cli.report_cmds",
     "qualcope.cli.exchange_cmds",
     "qualcope.cli.agreement_cmds",
+    "qualcope.cli.db_cmds",
 )
 
 # Each command's module and the first sentence of its help: `qualcope --help` lists the
@@ -51,6 +52,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "codings": (
         "qualcope.cli.coding_cmds",
         "Codings as CSV: import a coder's file, export every coding.",
+    ),
+    "db": (
+        "qualcope.cli.db_cmds",
+        "The project database: upgrade a team's server database to this qualcope's schema.",
     ),
     "demo": (
         "qualcope.cli.project_cmds",

@@ -29,8 +29,16 @@ def to_url(location: str | Path) -> URL:
     """A project location: a SQLAlchemy URL when it contains '://', else a file path."""
     value = str(location)
     if "://" in value:
-        return make_url(value)
+        url = make_url(value)
+        if url.drivername in ("postgresql", "postgres"):  # the driver qualcope installs
+            url = url.set(drivername="postgresql+psycopg")
+        return url
     return URL.create("sqlite+pysqlite", database=str(Path(value).expanduser().resolve()))
+
+
+def is_server(url: URL) -> bool:
+    """A database on a server (PostgreSQL): shared by a team, never migrated automatically."""
+    return not is_sqlite(url)
 
 
 def is_sqlite(url: URL) -> bool:

@@ -126,8 +126,13 @@ def create_project(url: URL, *, revision: str = "head") -> Engine:
     return engine
 
 
-def open_project(url: URL, *, upgrade_old: bool = True) -> Engine:
-    """Open an existing project, upgrading an older one after a backup."""
+def open_project(url: URL, *, upgrade_old: bool = True, upgrade_server: bool = False) -> Engine:
+    """Open an existing project, upgrading an older SQLite file after a backup.
+
+    A server database (PostgreSQL) is shared by a team: it is upgraded only when asked
+    (``upgrade_server``, `qualcope db upgrade`), else an older one is refused with a message
+    saying so.
+    """
     path = engines.sqlite_path(url)
     if path is not None:
         _check_sqlite_file(path)
@@ -140,6 +145,13 @@ def open_project(url: URL, *, upgrade_old: bool = True) -> Engine:
             raise NotAProjectError(
                 "not a qualcope project (no qualcope tables)", path=describe(url)
             )
+    except OperationalError as exc:
+        engine.dispose()
+        if engines.is_server(url):  # no server, wrong password, no such database...
+            raise ProjectError(
+                f"cannot open the database: {_first_line(exc.orig)}", path=describe(url)
+            ) from exc
+        raise NotAProjectError(f"not a qualcope project ({exc.orig})", path=describe(url)) from exc
     except DatabaseError as exc:
         engine.dispose()
         raise NotAProjectError(f"not a qualcope project ({exc.orig})", path=describe(url)) from exc
@@ -155,6 +167,13 @@ def open_project(url: URL, *, upgrade_old: bool = True) -> Engine:
             path=describe(url),
         )
     if revision != max(known):
+        if engines.is_server(url) and not upgrade_server:
+            engine.dispose()
+            raise ProjectError(
+                f"this project database is at revision {revision}, qualcope needs "
+                f"{max(known)}: run `qualcope db upgrade`",
+                path=describe(url),
+            )
         if not upgrade_old:
             engine.dispose()
             raise ProjectError(f"schema {revision} needs an upgrade", path=describe(url))
@@ -163,6 +182,43 @@ def open_project(url: URL, *, upgrade_old: bool = True) -> Engine:
             engines.backup_sqlite(path, path.with_name(f"{path.name}.{revision}-{stamp}.bak"))
         upgrade(engine)
     return engine
+
+
+def upgrade_project(url: URL) -> tuple[str, str]:
+    """Bring a project to the newest schema (`qualcope db upgrade`): (before, after).
+
+    A SQLite file is backed up first, as when it is opened; a server database is upgraded
+    in one transaction (PostgreSQL's DDL is transactional: a failure leaves it as it was).
+    """
+    path = engines.sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path)
+    probe = engines.make_engine(url)
+    try:
+        before = current_revision(probe)
+    except OperationalError as exc:
+        if not engines.is_server(url):
+            raise NotAProjectError(
+                f"not a qualcope project ({exc.orig})", path=describe(url)
+            ) from exc
+        raise ProjectError(
+            f"cannot open the database: {_first_line(exc.orig)}", path=describe(url)
+        ) from exc
+    except DatabaseError as exc:
+        raise NotAProjectError(f"not a qualcope project ({exc.orig})", path=describe(url)) from exc
+    finally:
+        probe.dispose()
+    engine = open_project(url, upgrade_server=True)
+    try:
+        after = current_revision(engine)
+    finally:
+        engine.dispose()
+    return str(before), str(after)
+
+
+def _first_line(error: object) -> str:
+    """A driver's message on one line (psycopg adds DETAIL and HINT lines)."""
+    return " ".join(str(error).split("\n")[:1]).strip()
 
 
 def _check_sqlite_file(path: Path) -> None:

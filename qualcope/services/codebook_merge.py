@@ -245,7 +245,9 @@ def merge_codes(project: Project, source_id: int, target_id: int) -> MergeSummar
             moved, collapsed, links = _move_codings(session, [source.id], target)
         _repoint_references(session, {source.id}, target)
         if any(child.name_key == source.name_key for child in children):
-            source.name_key = f"\x00merged {source.id}"  # frees the name for its sub-code
+            # Frees the name for its sub-code: a real key is trimmed, so none starts with a tab
+            # (not NUL, which PostgreSQL's text refuses).
+            source.name_key = f"\tmerged {source.id}"
             session.flush()
         for child in children:
             place(session, child, target.id, None)

@@ -60,6 +60,9 @@ class QualcopeApp(App[None]):
         self._jobs: deque[WriteJob] = deque()
         self._writing = False
         self.pending_writes = 0
+        # Actions this app wrote (the live view leaves them out) and writes queued so far.
+        self.own_actions: set[int] = set()
+        self.write_serial = 0
         self.keys = KeyStream(self)
         where = project.path.name if project.path is not None else project.location
         blind = " · blind" if project.blind else ""  # blind double coding: say so everywhere
@@ -124,7 +127,7 @@ class QualcopeApp(App[None]):
             self.codes = nodes
             for screen in self.screen_stack:
                 show = getattr(screen, "show_codes", None)
-                if show is not None:
+                if show is not None and screen.is_mounted:  # else it shows them on mounting
                     show(nodes)
 
         self.read(lambda: codebook.tree(self.project), done, group="codes")
@@ -139,6 +142,7 @@ class QualcopeApp(App[None]):
         """Queue one user action; it runs after the ones queued before it."""
         self._jobs.append(WriteJob(call, on_done, on_error))
         self.pending_writes += 1
+        self.write_serial += 1
         if not self._writing:
             self._writing = True
             self.run_worker(self._drain(), group="writer", exit_on_error=True)
@@ -147,7 +151,7 @@ class QualcopeApp(App[None]):
         while self._jobs:
             job = self._jobs.popleft()
             try:
-                result = await asyncio.to_thread(job.call)
+                result = await asyncio.to_thread(self._own(job.call))
             except QualcopeError as error:
                 self.pending_writes -= 1
                 severity = "information" if isinstance(error, NothingToDoError) else "error"
@@ -173,6 +177,24 @@ class QualcopeApp(App[None]):
                 job.on_done(result)
             self.keys_may_go()
         self._writing = False
+
+    def _own(self, call: Callable[[], T]) -> Callable[[], T]:
+        """The call, remembering the action it wrote as this app's own (``own_actions``)."""
+
+        def run() -> T:
+            self.project.last_action_id = None
+            try:
+                return call()
+            finally:
+                if self.project.last_action_id is not None:
+                    self.own_actions.add(self.project.last_action_id)
+
+        return run
+
+    @property
+    def writing(self) -> bool:
+        """Whether a write is queued or running."""
+        return bool(self._jobs) or self._writing
 
     async def action_quit(self) -> None:
         """Quit once every key typed before is run and every queued change is saved (so a

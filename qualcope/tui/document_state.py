@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from qualcope.domain import DocumentView, SegmentView
 from qualcope.errors import QualcopeError
-from qualcope.services import codings, documents, reading_positions
+from qualcope.services import codings, documents, live, reading_positions
 from qualcope.services.project import Project
 from qualcope.tui.highlights import CodingIndex
 from qualcope.tui.layout import Block, Layout, paragraphs
@@ -46,6 +46,8 @@ class OpenDocument:
     # Where this coder left the document last time (selected on opening), or None.
     remembered: tuple[int, int] | None = None
     saved: tuple[int, int] | None = None  # the span last remembered (so leaving writes once)
+    # The newest event of the log this screen shows (read before the codings: ``coding_live``).
+    live_after: int = 0
 
     @property
     def id(self) -> int:
@@ -129,6 +131,7 @@ def load_document(
     shown: its codings are read too). The codings are those of the first screens and around
     the span shown.
     """
+    live_after = live.latest_event_id(project)  # first: a change made while loading is shown
     remembered = reading_positions.remembered_position(project, document_id)
     view = documents.get_document(project, document_id)
     segments = documents.list_segments(project, document_id, with_text=False)
@@ -159,6 +162,7 @@ def load_document(
         memo=view.memo,
         remembered=remembered,
         saved=remembered,
+        live_after=live_after,
     )
 
 

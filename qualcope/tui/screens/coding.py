@@ -24,6 +24,7 @@ from qualcope.errors import QualcopeError
 from qualcope.services.search import SearchHit
 from qualcope.tui import actions
 from qualcope.tui.coding_actions import CodingActions
+from qualcope.tui.coding_live import CodingLive
 from qualcope.tui.coding_search import CodingSearch
 from qualcope.tui.document_state import (
     OpenDocument,
@@ -50,7 +51,7 @@ T = TypeVar("T")
 SIDE = 34 + 2 + 3 + 1
 
 
-class CodingScreen(CodingActions, CodingSearch, Screen[None]):
+class CodingScreen(CodingActions, CodingSearch, CodingLive, Screen[None]):
     """One document, its codings and the codebook."""
 
     WHERE = actions.CODING
@@ -96,6 +97,7 @@ class CodingScreen(CodingActions, CodingSearch, Screen[None]):
         self.show_codes(self.qapp.codes)
         self.view.focus()
         self.open(self.document_id)
+        self.start_live()
 
     @property
     def coder_label(self) -> str:

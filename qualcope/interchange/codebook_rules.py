@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 from qualcope.domain import CODE_KINDS, PATH_SEPARATOR, CodebookSpec, CodeSpec, name_key
+from qualcope.errors import CodebookError
 
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a codebook file of any format
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 20_000
 MAX_DEPTH = 50
@@ -151,3 +154,19 @@ def check_codebook(spec: CodebookSpec) -> list[str]:
 
     visit(spec.codes, "", 1)
     return problems
+
+
+def read_codebook_bytes(path: Path) -> bytes:
+    """A codebook file's bytes, refused in one line when missing, a folder or too large."""
+    if not path.exists():
+        raise CodebookError("file not found", path=path)
+    if path.is_dir():
+        raise CodebookError("is a directory, not a codebook file", path=path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise CodebookError(
+            f"file is {size // 1024} KiB; a codebook may be at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
+            path=path,
+        )
+    return path.read_bytes()

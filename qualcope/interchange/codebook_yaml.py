@@ -19,7 +19,7 @@ from qualcope.strict_yaml import load_strict
 
 FORMAT_KEY = "qualcope_codebook"
 FORMAT_VERSION = 1
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = rules.MAX_FILE_BYTES
 TOP_KEYS = {FORMAT_KEY, "name", "description", "codes"}
 CODE_KEYS = (
     "name",
@@ -38,7 +38,7 @@ CODE_KEYS = (
 
 def read_codebook_yaml(path: Path) -> CodebookSpec:
     """Read and validate a codebook file; errors name the file and line."""
-    raw = _read_bytes(path)
+    raw = rules.read_codebook_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -107,21 +107,6 @@ def _code(item: Any, path: Path | str, depth: int) -> CodeSpec:
         raise CodebookError(str(exc), path=path, line=line) from exc
     kids = tuple(_code(child, path, depth + 1) for child in children)
     return CodeSpec(**{**spec.__dict__, "children": kids})
-
-
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise CodebookError("file not found", path=path)
-    if path.is_dir():
-        raise CodebookError("is a directory, not a codebook file", path=path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CodebookError(
-            f"file is {size // 1024} KiB; a codebook may be at most "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
-            path=path,
-        )
-    return path.read_bytes()
 
 
 # ------------------------------------------------------------------ writing

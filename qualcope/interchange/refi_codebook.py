@@ -36,25 +36,20 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from qualcope.domain import PATH_SEPARATOR, CodebookSpec, CodeSpec, name_key
-from qualcope.errors import CodebookError, ImportFileError
+from qualcope.domain import PATH_SEPARATOR, CodebookSpec, CodeSpec
+from qualcope.errors import CodebookError
 from qualcope.interchange import codebook_rules as rules
-from qualcope.interchange.safe_archive import parse_xml
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 ORIGIN = "qualcope"
 MARKER = "-- qualcope --"
 COMMENT_PREFIX = " qualcope codebook: "
-MAX_FILE_BYTES = 5 * 1024 * 1024
 GUID_RE = re.compile(
     r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
     r"|(\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\})"
@@ -62,14 +57,14 @@ GUID_RE = re.compile(
 # A fixed namespace, so a code without a GUID gets the same one on every export.
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:qualcope:code-path")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_COLOUR_RE = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+COLOUR_RE = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _FIELD_RE = re.compile(
     r"^(?P<key>inclusion|exclusion|example|shortcut|cues \((?P<lang>[a-z]{2,3})\))"
     r":(?: (?P<value>.*))?$",
     re.IGNORECASE,
 )
 _TEXT_FIELDS = (("Inclusion", "inclusion"), ("Exclusion", "exclusion"), ("Example", "example"))
-_BOOLEANS = {"true": "code", "1": "code", "false": "group", "0": "group"}
+BOOLEANS = {"true": "code", "1": "code", "false": "group", "0": "group"}
 
 
 # ------------------------------------------------------------------ writing
@@ -107,7 +102,7 @@ def add_codes(
         element.set("name", _xml_text(code.name))
         element.set("isCodable", "false" if code.kind == "group" else "true")
         colour = (code.colour or "").strip().lower()
-        if _COLOUR_RE.match(colour):
+        if COLOUR_RE.match(colour):
             element.set("color", colour)
         description = _xml_text(fold_description(code))
         if description:
@@ -142,13 +137,13 @@ def fold_description(code: CodeSpec) -> str:
     return f"{definition}\n\n{block}" if definition else block
 
 
-def _has_folded(code: CodeSpec) -> bool:
+def has_folded(code: CodeSpec) -> bool:
     return bool(code.inclusion or code.exclusion or code.example or code.cues or code.shortcut)
 
 
 def export_notes(spec: CodebookSpec) -> list[str]:
     """What a user should know about a .qdc written from ``spec``."""
-    count = sum(_has_folded(code) for _, code in spec.walk())
+    count = sum(has_folded(code) for _, code in spec.walk())
     if not count:
         return []
     return [
@@ -159,17 +154,17 @@ def export_notes(spec: CodebookSpec) -> list[str]:
 
 def _export_guid(guid: str | None, path: str, used: set[str]) -> str:
     candidate = (guid or "").strip()
-    if not GUID_RE.fullmatch(candidate) or _guid_key(candidate) in used:
+    if not GUID_RE.fullmatch(candidate) or guid_key(candidate) in used:
         candidate = str(uuid.uuid5(GUID_NAMESPACE, path))
         attempt = 1
-        while _guid_key(candidate) in used:  # only if a stored GUID happens to equal it
+        while guid_key(candidate) in used:  # only if a stored GUID happens to equal it
             candidate = str(uuid.uuid5(GUID_NAMESPACE, f"{path}#{attempt}"))
             attempt += 1
-    used.add(_guid_key(candidate))
+    used.add(guid_key(candidate))
     return candidate
 
 
-def _guid_key(guid: str) -> str:
+def guid_key(guid: str) -> str:
     return guid.strip().strip("{}").lower()
 
 
@@ -242,13 +237,13 @@ def description_fields(text: str) -> dict[str, Any]:
     fields, problem = unfold_description(text)
     if problem is None:
         try:
-            return _checked(fields)
+            return checked_fields(fields)
         except ValueError:
             pass
     return {"definition": text.strip()}
 
 
-def _checked(fields: dict[str, object]) -> dict[str, Any]:
+def checked_fields(fields: dict[str, object]) -> dict[str, Any]:
     """The Description's fields after the rules every codebook format applies."""
     texts = ("definition", "inclusion", "exclusion", "example")
     return {
@@ -256,205 +251,3 @@ def _checked(fields: dict[str, object]) -> dict[str, Any]:
         "shortcut": rules.check_shortcut(fields.get("shortcut")),
         "cues": rules.check_cues(fields.get("cues")),
     }
-
-
-class _Reader:
-    """One reading of one file: the namespace in use, what was skipped, what was noted."""
-
-    def __init__(self, path: Path, ns: str | None) -> None:
-        self.path = path
-        self.ns = ns
-        self.skipped: Counter[str] = Counter()
-        self.tally: Counter[str] = Counter()
-        self.notes: list[str] = []
-
-    def error(self, message: str, line: int | None = None) -> CodebookError:
-        return CodebookError(message, path=self.path, line=line)
-
-    def children(self, element: etree._Element, *wanted: str) -> dict[str, list[etree._Element]]:
-        """Child elements by local name; others (and other namespaces) counted as skipped."""
-        found: dict[str, list[etree._Element]] = {name: [] for name in wanted}
-        for child in element:
-            if not isinstance(child.tag, str):
-                continue
-            qname = etree.QName(child)
-            if qname.namespace == self.ns and qname.localname in found:
-                found[qname.localname].append(child)
-            else:
-                self.skipped[f"<{qname.localname}>"] += 1
-        return found
-
-    def codes(self, codes_el: etree._Element) -> tuple[CodeSpec, ...]:
-        """The code tree under <Codes>, walked with a stack (depth never reaches Python)."""
-        specs: list[CodeSpec] = []  # preorder
-        kids: list[list[int]] = []  # indices into specs, per spec
-        top: list[int] = []
-        guids: dict[str, list[int]] = {}
-        siblings: dict[int, dict[str, str]] = {}
-        first = self.children(codes_el, "Code")["Code"]
-        stack = [(element, "", 1, -1) for element in reversed(first)]
-        while stack:
-            element, parent_path, depth, parent = stack.pop()
-            line = element.sourceline
-            if depth > rules.MAX_DEPTH:
-                raise self.error(f"codes nested deeper than {rules.MAX_DEPTH} levels", line)
-            spec, parts = self.code(element)
-            path = f"{parent_path}{PATH_SEPARATOR}{spec.name}" if parent_path else spec.name
-            names = siblings.setdefault(parent, {})
-            if name_key(spec.name) in names:
-                same = names[name_key(spec.name)]
-                raise self.error(f"duplicate code {path!r} (same name as {same!r})", line)
-            names[name_key(spec.name)] = spec.name
-            if spec.guid:
-                guids.setdefault(_guid_key(spec.guid), []).append(line or 0)
-            (top if parent < 0 else kids[parent]).append(len(specs))
-            stack.extend((el, path, depth + 1, len(specs)) for el in reversed(parts["Code"]))
-            specs.append(spec)
-            kids.append([])
-        duplicates = sorted((key, lines) for key, lines in guids.items() if len(lines) > 1)
-        if duplicates:
-            listed = "; ".join(f"{key} (lines {', '.join(map(str, n))})" for key, n in duplicates)
-            raise self.error(f"duplicate GUIDs: {listed[:400]}")
-        # Preorder puts every child after its parent: fill in children from the end.
-        for index in range(len(specs) - 1, -1, -1):
-            if kids[index]:
-                children = tuple(specs[k] for k in kids[index])
-                specs[index] = replace(specs[index], children=children)
-        return tuple(specs[index] for index in top)
-
-    def code(self, element: etree._Element) -> tuple[CodeSpec, dict[str, list[etree._Element]]]:
-        line = element.sourceline
-        name = element.get("name")
-        if name is None or not name.strip():
-            raise self.error("a code without a name", line)
-        parts = self.children(element, "Description", "Code")
-        fields: dict[str, object] = {}
-        if parts["Description"]:
-            text = "".join(parts["Description"][0].itertext())
-            fields, problem = unfold_description(text)
-            if problem:
-                self.notes.append(f"{name.strip()!r}: {problem} after {MARKER!r}; kept whole")
-        codable = (element.get("isCodable") or "true").strip().lower()
-        if codable not in _BOOLEANS:
-            raise self.error(f"isCodable {element.get('isCodable')!r} is not true or false", line)
-        colour = (element.get("color") or "").strip().lower()
-        if colour and not _COLOUR_RE.match(colour):
-            self.tally["colour"] += 1
-            colour = ""
-        elif len(colour) == 4:
-            colour = "#" + "".join(char * 2 for char in colour[1:])
-        guid = (element.get("guid") or "").strip()
-        if not GUID_RE.fullmatch(guid):
-            self.tally["guid"] += 1
-            guid = ""
-        try:
-            spec = CodeSpec(
-                name=rules.check_name(name),
-                kind=_BOOLEANS[codable],
-                colour=colour or None,
-                guid=guid or None,
-                **_checked(fields),
-            )
-        except ValueError as exc:
-            raise self.error(str(exc), line) from exc
-        self.tally["folded"] += _has_folded(spec)
-        return spec, parts
-
-
-def read_codebook_qdc(path: Path) -> tuple[CodebookSpec, list[str]]:
-    """Read a REFI-QDA codebook; returns the spec and notes on what was tolerated or skipped."""
-    data = _read_bytes(path)
-    root = _parse(data, path)
-    qname = etree.QName(root)
-    reader = _Reader(path, qname.namespace)
-    if qname.localname == "Project" and reader.ns == PROJECT_NS:
-        raise reader.error("is a REFI-QDA project (.qde), not a codebook (.qdc)")
-    if qname.localname != "CodeBook" or reader.ns not in (CODEBOOK_NS, PROJECT_NS, None):
-        raise reader.error(
-            f"is not a REFI-QDA codebook (its root element is <{root.tag}>)", root.sourceline
-        )
-    if reader.ns == PROJECT_NS:
-        reader.notes.append("a <CodeBook> in the REFI-QDA project namespace (cut from a .qde)")
-    elif reader.ns is None:
-        reader.notes.append("a <CodeBook> without the REFI-QDA namespace")
-    parts = reader.children(root, "Codes", "Sets")
-    if not parts["Codes"]:
-        raise reader.error("no <Codes> in the codebook", root.sourceline)
-    for sets in parts["Sets"]:
-        count = sum(isinstance(child.tag, str) for child in sets)
-        reader.notes.append(
-            f"{count} code set(s) skipped: qualcope has no code sets"
-            if count
-            else "an empty <Sets/> accepted (the REFI schema wants a <Set> in it)"
-        )
-    codes = reader.codes(parts["Codes"][0])
-    tally, skipped = reader.tally, reader.skipped
-    if not codes:
-        reader.notes.append("the codebook has no codes")
-    if tally["folded"]:
-        reader.notes.append(f"read the qualcope Description blocks of {tally['folded']} codes")
-    if tally["guid"]:
-        reader.notes.append(f"{tally['guid']} code(s) without a valid GUID get a new one")
-    if tally["colour"]:
-        reader.notes.append(f"{tally['colour']} colour(s) not like '#rgb' or '#rrggbb' skipped")
-    if skipped:
-        listed = ", ".join(f"{tag} x{count}" for tag, count in sorted(skipped.items()))
-        reader.notes.append(f"skipped elements qualcope does not read: {listed}")
-    name, description = _header(data, path, reader.notes)
-    spec = CodebookSpec(name=name, description=description, codes=codes)
-    problems = rules.check_codebook(spec)
-    if problems:
-        raise reader.error(problems[0])
-    return spec, reader.notes
-
-
-def _header(data: bytes, path: Path, notes: list[str]) -> tuple[str, str]:
-    """The codebook name and description from qualcope's comment, else the file's stem."""
-    if COMMENT_PREFIX.strip().encode() not in data:
-        return path.stem, ""
-    # parse_xml dropped comments; the document has already passed its checks (no DTD,
-    # well-formed), so a second parse that keeps comments is as safe as the first.
-    keep = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_pis=True)
-    root = etree.fromstring(data, keep)
-    for node in root.itersiblings(preceding=True):
-        text = node.text or ""
-        if isinstance(node, etree._Comment) and text.startswith(COMMENT_PREFIX):
-            try:
-                header = json.loads(text[len(COMMENT_PREFIX) :])
-                name = rules.check_text(header.get("name"), "codebook name")
-                description = rules.check_text(header.get("description"), "description")
-            except (ValueError, AttributeError):
-                notes.append("the qualcope comment naming the codebook cannot be read")
-                return path.stem, ""
-            return name or path.stem, description
-    return path.stem, ""
-
-
-def _parse(data: bytes, path: Path) -> etree._Element:
-    try:
-        return parse_xml(data, path, "the codebook")
-    except ImportFileError as exc:
-        message = str(exc)
-        prefix = f"{exc.path}, line {exc.line}: " if exc.line is not None else f"{exc.path}: "
-        message = message.removeprefix(prefix)
-        if "Excessive depth" in message:
-            message = (
-                "elements nested more than 256 deep; codes may nest at most "
-                f"{rules.MAX_DEPTH} levels"
-            )
-        raise CodebookError(message, path=path, line=exc.line) from exc
-
-
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise CodebookError("file not found", path=path)
-    if path.is_dir():
-        raise CodebookError("is a directory, not a codebook file", path=path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CodebookError(
-            f"file is {size // 1024} KiB; a codebook may be at most "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
-            path=path,
-        )
-    return path.read_bytes()

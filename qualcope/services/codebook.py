@@ -48,7 +48,7 @@ def read_codebook_with_notes(path: Path) -> tuple[CodebookSpec, list[str]]:
         )
     # The formats' modules (PyYAML, lxml) load only for the file read: not for `codebook show`.
     if fmt == "qdc":
-        from qualcope.interchange.refi_codebook import read_codebook_qdc
+        from qualcope.interchange.refi_codebook_read import read_codebook_qdc
 
         return read_codebook_qdc(path)
     if fmt == "yaml":

@@ -21,9 +21,9 @@ from qualcope.interchange.refi_codebook import (
     codebook_to_qdc,
     export_notes,
     fold_description,
-    read_codebook_qdc,
     unfold_description,
 )
+from qualcope.interchange.refi_codebook_read import read_codebook_qdc
 from qualcope.services import codebook
 from qualcope.services.project import Project
 from tests.conftest import ICVC

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from qualcope.ingest.office_layout import Line, Paragraph, TableLines
+from qualcope.ingest.office_layout import CellReading, Line, Paragraph, TableLines
 
 # ------------------------------------------------------------------ WordprocessingML
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -90,16 +90,6 @@ def _text_boxes(element: etree._Element) -> list[etree._Element]:
     return found
 
 
-class _Cell:
-    """The paragraphs of a table cell and the text boxes anchored in it (read after the row)."""
-
-    __slots__ = ("texts", "boxes")
-
-    def __init__(self, boxes: list[etree._Element]) -> None:
-        self.texts: list[str] = []
-        self.boxes = boxes
-
-
 class Walker:
     """Reads body content in document order into lines; counts what it leaves out."""
 
@@ -117,7 +107,7 @@ class Walker:
         self.alt_chunks = 0
 
     # ---------------------------------------------------------------- blocks
-    def blocks(self, container: etree._Element, cell: _Cell | None = None) -> None:
+    def blocks(self, container: etree._Element, cell: CellReading | None = None) -> None:
         """Paragraphs and tables of a body, content control, text box or cell.
 
         With ``cell`` the paragraphs' texts go to the cell; otherwise each is a line, and the
@@ -142,7 +132,7 @@ class Walker:
             elif tag == ALT_CHUNK:
                 self.alt_chunks += 1  # an imported HTML/RTF part Word converts on opening
 
-    def _paragraph(self, p: etree._Element, cell: _Cell | None) -> None:
+    def _paragraph(self, p: etree._Element, cell: CellReading | None) -> None:
         boxes: list[etree._Element] = [] if cell is None else cell.boxes
         para = Paragraph()
         self.inline(p, para, boxes)
@@ -156,7 +146,7 @@ class Walker:
         for box in boxes:
             self.blocks(box)
 
-    def _table(self, tbl: etree._Element, cell: _Cell | None) -> None:
+    def _table(self, tbl: etree._Element, cell: CellReading | None) -> None:
         table = TableLines(self.lines)
         for tr in self._rows(tbl):
             trpr = tr.find(TR_PR)
@@ -194,7 +184,7 @@ class Walker:
         trpr = tr.find(TR_PR)
         column = _int_val(trpr.find(GRID_BEFORE) if trpr is not None else None, 0)
         for tc in self._cells(tr):
-            holder = _Cell(boxes)
+            holder = CellReading(boxes)
             self.blocks(tc, holder)
             cells.append((column, " ".join(text for text in holder.texts if text)))
             tcpr = tc.find(TC_PR)

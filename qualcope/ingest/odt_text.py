@@ -18,6 +18,7 @@ from lxml import etree
 from qualcope.errors import ImportFileError
 from qualcope.ingest.base import RawText
 from qualcope.ingest.office_layout import (
+    CellReading,
     Line,
     Paragraph,
     TableLines,
@@ -193,16 +194,6 @@ class _OdtParagraph(Paragraph):
         self.run_done(start, bold)
 
 
-class _Cell:
-    """The paragraphs of a table cell and the frames anchored in it (read after the row)."""
-
-    __slots__ = ("texts", "boxes")
-
-    def __init__(self, boxes: list[etree._Element]) -> None:
-        self.texts: list[str] = []
-        self.boxes = boxes
-
-
 class _Walker:
     """Reads office:text in document order into lines; counts what it leaves out."""
 
@@ -215,7 +206,7 @@ class _Walker:
         self.deletions = 0
 
     # ---------------------------------------------------------------- blocks
-    def blocks(self, container: etree._Element, cell: _Cell | None = None) -> None:
+    def blocks(self, container: etree._Element, cell: CellReading | None = None) -> None:
         """Paragraphs, headings and tables of the body, a list, a section, a frame or a cell.
 
         With ``cell`` the paragraphs' texts go to the cell; otherwise each is a line, and the
@@ -239,7 +230,7 @@ class _Walker:
             # Declarations (sequence-decls, variable-decls, ...), forms and index sources
             # are settings, not text.
 
-    def _paragraph(self, p: etree._Element, cell: _Cell | None) -> None:
+    def _paragraph(self, p: etree._Element, cell: CellReading | None) -> None:
         boxes: list[etree._Element] = [] if cell is None else cell.boxes
         para = _OdtParagraph()
         self.inline(p, para, boxes, bold=False)
@@ -251,7 +242,7 @@ class _Walker:
         for box in boxes:
             self.blocks(box)
 
-    def _table(self, element: etree._Element, cell: _Cell | None) -> None:
+    def _table(self, element: etree._Element, cell: CellReading | None) -> None:
         table = TableLines(self.lines)
         for tr in _rows(element):
             boxes: list[etree._Element] = [] if cell is None else cell.boxes
@@ -274,7 +265,7 @@ class _Walker:
         column = 0
         for child in tr:
             if child.tag == TABLE_CELL:
-                holder = _Cell(boxes)
+                holder = CellReading(boxes)
                 self.blocks(child, holder)
                 cells.append((column, " ".join(text for text in holder.texts if text)))
             elif child.tag == COVERED_CELL:

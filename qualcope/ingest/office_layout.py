@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from qualcope.ingest.base import LabelHint, RawText
 from qualcope.ingest.labels import known_role, label_key, plausible
@@ -116,6 +117,17 @@ class Cell:
     column: int
     start: int
     text: str
+
+
+class CellReading:
+    """A table cell while it is read: its paragraphs' texts, and the text boxes (Word) or
+    frames (ODT) anchored in it, read after the row."""
+
+    __slots__ = ("texts", "boxes")
+
+    def __init__(self, boxes: list[Any]) -> None:
+        self.texts: list[str] = []
+        self.boxes = boxes
 
 
 # Header words of speaker tables (English and Dutch, the project's languages), by role.

@@ -239,17 +239,6 @@ async def test_a_search_hit_wins_over_the_remembered_selection(icvc_project: Pro
         assert screen.doc.selection.span == (40, 60)
 
 
-# The coding screen saves the position when the coder leaves (issue 15: the lead's part in
-# qualcope/tui/screens/coding.py). Until it does, this test is expected to fail; strict, so
-# that it is noticed when it passes.
-needs_saving = pytest.mark.xfail(
-    not hasattr(CodingScreen, "save_position"),
-    reason="the coding screen does not save the reading position yet",
-    strict=True,
-)
-
-
-@needs_saving
 @drive
 async def test_a_document_reopens_where_it_was_left_also_after_a_restart(
     icvc_project: Project,

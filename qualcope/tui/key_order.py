@@ -66,9 +66,9 @@ class KeyStream:
         screen = self._screen()
         if not self.held and (screen is None or not screen.ordered_keys(event)):
             return False
-        if self._quits(event):
-            return False  # quitting runs the held keys and saves every change first
         if self.held or (screen is not None and screen.keys_must_wait()):
+            if self._quits(event):
+                return False  # quitting runs the held keys and saves every change first
             self.held.append(event)
             self._retry_soon()
             return True

@@ -13,8 +13,6 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from qualcope.domain import (
     PATH_SEPARATOR,
@@ -26,17 +24,9 @@ from qualcope.domain import (
 )
 from qualcope.nlp import classifier as clf
 from qualcope.nlp.engine import SUGGEST_THRESHOLD, Engine
+from qualcope.nlp.learner import LanguageSetup, train_engine  # noqa: F401 - LanguageSetup for callers
 from qualcope.nlp.results import METHODS, CodeEvaluation, Evaluation, Scores
-from qualcope.nlp.training import (
-    LabelledUnits,
-    classifier_examples,
-    code_label,
-    cue_precision,
-    trainable_codes,
-)
-
-if TYPE_CHECKING:
-    from spacy.language import Language
+from qualcope.nlp.training import LabelledUnits
 
 SEED = 13
 
@@ -76,39 +66,6 @@ def fold_ids(data: LabelledUnits, folds: int, seed: int = SEED) -> tuple[list[in
     for i, index in enumerate(order):
         out[index] = i % folds
     return out, "unit"
-
-
-@dataclass(frozen=True)
-class LanguageSetup:
-    """What the engine needs for one language: cue phrases and codebook texts per code."""
-
-    cues: Mapping[int, Sequence[str]]
-    codebook: Mapping[int, Sequence[str]]
-
-
-def train_engine(
-    lang: str,
-    train: LabelledUnits,
-    setup: LanguageSetup,
-    cue_hits: Sequence[Sequence[tuple[int, str]]],
-    *,
-    epochs: int = clf.EPOCHS,
-    should_stop: StopCallback = never_stop,
-    on_progress: ProgressCallback = no_progress,
-) -> tuple[Engine, Language | None] | None:
-    """Learn cue precisions and (when there is enough) a classifier; None when stopped."""
-    precision = cue_precision(train, cue_hits)
-    learnable = trainable_codes(train)
-    model = None
-    if learnable:
-        labels = [code_label(c) for c in sorted(learnable)]
-        examples = classifier_examples(train, learnable, setup.codebook)
-        model = clf.train(
-            lang, examples, labels, epochs=epochs, should_stop=should_stop, on_progress=on_progress
-        )
-        if model is None:
-            return None
-    return Engine(lang, setup.cues, model, precision), model
 
 
 def held_out_scores(

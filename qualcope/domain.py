@@ -225,6 +225,7 @@ class SuggestionView:
     method: str
     status: str
     text: str = ""
+    code_figure: str = ""  # how well this code is suggested: the classifier on unseen documents
 
 
 @dataclass(frozen=True)

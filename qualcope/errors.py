@@ -6,6 +6,7 @@ Every error a user can cause derives from ``QualcopeError``; the CLI prints
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -60,6 +61,35 @@ class NotFoundError(QualcopeError):
 
 class ConflictError(QualcopeError):
     """The object changed since it was read (another coder, another window)."""
+
+
+class StaleEditError(ConflictError):
+    """An edit would overwrite what someone saved after the editor read the row.
+
+    ``by`` and ``at`` are the coder and time of the newest change of the row in the event log
+    (None when the log does not say). The caller may reload, or repeat the edit with
+    ``overwrite=True``.
+    """
+
+    def __init__(self, what: str, *, by: str | None = None, at: datetime | None = None) -> None:
+        self.what = what
+        self.by = by
+        self.at = at
+        who = f" by {by}" if by else ""
+        when = f" at {_clock(at)}" if at is not None else ""
+        super().__init__(
+            f"{what} was changed{who}{when} since you opened it: reload to see it, or overwrite"
+        )
+
+
+def _clock(at: datetime) -> str:
+    """14:02 for a time of today (local time), else 2026-12-06 14:02."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    local = at.astimezone()
+    if local.date() == datetime.now().astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 class NothingToDoError(QualcopeError):

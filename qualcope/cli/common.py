@@ -129,11 +129,31 @@ def open_project(ctx: click.Context) -> Iterator[Any]:
     from qualcope.services.project import Project
 
     project = Project.open(project_location(ctx), coder_name(ctx))
+    _warn_about_storage(project.path)
     try:
         apply_blind(ctx, project)
         yield project
     finally:
         project.close()
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_about_storage(path: Any) -> None:
+    """Once per process: a SQLite project on a network share or in a cloud-sync folder
+    (``qualcope.db.storage_location``); before the TUI starts, this is its warning too."""
+    if path is None or str(path) in _WARNED:
+        return
+    from qualcope.db.storage_location import storage_warning
+
+    _WARNED.add(str(path))
+    try:
+        warning = storage_warning(path)
+    except OSError:  # a warning must never keep a project from opening
+        return
+    if warning:
+        err_console_print(f"qualcope: {warning}")
 
 
 def run_tui_or_help(ctx: click.Context) -> None:

@@ -6,7 +6,7 @@ Lists go to stdout; summaries, warnings and progress to stderr.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,9 +19,7 @@ from qualcope.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from qualcope.nlp.results import Evaluation, SuggestRun
-
-METHODS = ("cue", "classifier", "combined")
+    from qualcope.nlp.results import SuggestRun
 
 
 @click.group(
@@ -38,14 +36,26 @@ Examples:
 @click.option("--code", metavar="PATH", help="Only this code (a group: every code in it).")
 @click.option("--document", metavar="ID", help="Only this document (id or name).")
 @click.option("--retrain", is_flag=True, help="Retrain the classifier before suggesting.")
+@click.option(
+    "--negatives",
+    type=click.Choice(["coded-through", "finished"]),
+    default="coded-through",
+    show_default=True,
+    help="Which documents teach what a code is not: finished ones and those coded from start "
+    "to end (their uncoded sentences), or finished ones only.",
+)
 @common_options
 @click.pass_context
-def suggest(ctx: click.Context, code: str | None, document: str | None, retrain: bool) -> None:
+def suggest(
+    ctx: click.Context, code: str | None, document: str | None, retrain: bool, negatives: str
+) -> None:
     """Compute and store pending suggestions: candidate segments for codes, with reasons.
 
     Cue phrases of the codebook (and their inflected forms) propose segments; a classifier
     trained on the project's codings, rejected suggestions and finished documents scores
-    them. Review them with `qualcope suggestions` or in the coding workspace.
+    them (and, unless `--negatives finished`, documents coded from start to end: their
+    uncoded sentences are taken as negatives). A segment with fewer than three content words
+    is never suggested. Review them with `qualcope suggestions` or in the coding workspace.
 
     Coding blind (`--blind`, `qualcope blind on`), suggestions learn from your own codings,
     rejections and finished marks only, with a classifier trained for this run and not stored.
@@ -66,6 +76,7 @@ def suggest(ctx: click.Context, code: str | None, document: str | None, retrain:
                 code=code,
                 document_id=document_id,
                 retrain=retrain,
+                negatives=negatives,
                 on_progress=on_progress,
             )
     _report_run(run)
@@ -78,6 +89,8 @@ def _report_run(run: SuggestRun) -> None:
         err_console_print(run.message)
         if not run.units:
             return
+    for note in run.notes:
+        err_console_print(note)
     for info in run.models:
         err_console_print(
             f"classifier ({info.lang}): {len(info.labels)} codes learnt from "
@@ -97,6 +110,7 @@ def _report_run(run: SuggestRun) -> None:
     epilog="""\b
 Examples:
   qualcope suggest evaluate
+  qualcope suggest evaluate --unit passage
   qualcope suggest evaluate --folds 3 --format csv > evaluation.csv
   qualcope suggest evaluate --only-coder "Reference coder"
 """,
@@ -109,87 +123,40 @@ Examples:
     metavar="NAME",
     help="Labels from this coder's codings, decisions and finished marks only.",
 )
+@click.option(
+    "--unit",
+    type=click.Choice(["sentence", "passage", "both"]),
+    default="both",
+    show_default=True,
+    help="Evaluate respondent sentences, passages (respondent turns), or both.",
+)
 @format_option
 @common_options
 @click.pass_context
-def evaluate(ctx: click.Context, folds: int, only_coder: str | None, fmt: str) -> None:
+def evaluate(ctx: click.Context, folds: int, only_coder: str | None, unit: str, fmt: str) -> None:
     """Cross-validate suggestions on the project's codings: precision, recall and F1 per code,
-    per group and macro-averaged, for cue-only, classifier-only and combined."""
+    per group and macro-averaged, for cue-only, classifier-only and combined, per unit
+    (sentence, passage), with 95% bootstrap intervals over documents, the calibration of the
+    combined score and F1 by how many codings a code has. Folds are whole documents."""
+    from qualcope.cli import evaluation_output as output
     from qualcope.cli.import_output import progress_bar
     from qualcope.services import suggestions as service
 
     with open_project(ctx) as project, progress_bar("evaluate") as on_progress:
         result = service.evaluate(
-            project, folds=folds, only_coder=only_coder, on_progress=on_progress
+            project, folds=folds, only_coder=only_coder, unit=unit, on_progress=on_progress
         )
     if result is None:
         return
     if result.message:
         err_console_print(result.message)
         return
-    for note in result.notes:
+    for note in output.notes_of(result):
         err_console_print(f"note: {note}")
     if fmt == "table":
-        _print_evaluation(result)
+        output.print_evaluation(result)
         return
-    columns = ["code", "positives"] + [f"{m}_{s}" for m in METHODS for s in ("p", "r", "f1")]
-    emit_rows(_evaluation_rows(result), columns, fmt, title=_title(result))
-
-
-def _print_evaluation(result: Evaluation) -> None:
-    """A compact table: one row per code (leaf name), a macro row per group, then overall."""
-    import sys
-
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=_title(result), caption="P R F1 = precision, recall, F1")
-    table.add_column("code", overflow="fold")
-    table.add_column("n", justify="right")
-    for method in METHODS:
-        table.add_column(f"{method}\nP    R    F1", justify="right", no_wrap=True)
-
-    def cells(scores: dict[str, Any]) -> list[Text]:
-        return [
-            Text(f"{s.precision:.2f} {s.recall:.2f} {s.f1:.2f}")
-            for s in (scores[m] for m in METHODS)
-        ]
-
-    for group, macro in result.groups.items():
-        members = [c for c in result.codes if c.code_path.split("/", 1)[0] == group]
-        for code in members:
-            name = code.code_path.split("/", 1)[-1]
-            table.add_row(Text(name), Text(str(code.positives)), *cells(code.by_method))
-        support = sum(c.positives for c in members)
-        label = Text(f"macro: {group}", style="bold")
-        table.add_row(label, Text(str(support)), *cells(macro), end_section=True)
-    total = sum(c.positives for c in result.codes)
-    table.add_row(Text("macro: all codes", style="bold"), Text(str(total)), *cells(result.macro))
-    Console(file=sys.stdout, soft_wrap=False).print(table)
-
-
-def _title(result: Evaluation) -> str:
-    return (
-        f"{result.folds}-fold cross-validation by {result.split} "
-        f"({result.units} segments, {result.documents} documents)"
-    )
-
-
-def _evaluation_rows(result: Evaluation) -> list[dict[str, Any]]:
-    def row(name: str, positives: int, scores: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"code": name, "positives": positives}
-        for method in METHODS:
-            s = scores[method]
-            out.update({f"{method}_p": s.precision, f"{method}_r": s.recall, f"{method}_f1": s.f1})
-        return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
-
-    rows = [row(c.code_path, c.positives, c.by_method) for c in result.codes]
-    for group, scores in result.groups.items():
-        support = sum(c.positives for c in result.codes if c.code_path.startswith(f"{group}/"))
-        rows.append(row(f"macro: {group}", support, scores))
-    rows.append(row("macro: all codes", sum(c.positives for c in result.codes), result.macro))
-    return rows
+    emit_rows(output.evaluation_rows(result), output.COLUMNS, fmt, title=output.title(result))
 
 
 @click.command(

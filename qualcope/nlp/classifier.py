@@ -1,75 +1,110 @@
-"""The learning part: a bag-of-words ``textcat_multilabel`` trained from the project.
+"""The learning part: a calibrated multi-label classifier trained from the project.
 
-No pretrained vectors, nothing downloaded: ``spacy.blank(lang)`` plus a hashed
-bag-of-words model over lemmas (``qualcope.nlp.bow``), which trains on a few
-thousand segments in seconds and scores tens of thousands per second. Labels
-are code labels (``"code:<id>"``); an example only carries the labels that
-are known for it (textcat_multilabel treats the others as missing), so a
-positive in an unfinished document teaches nothing about the other codes.
+No pretrained vectors, nothing downloaded: the tokenizer of ``spacy.blank(lang)`` with
+lookup lemmas as NORM (``bow.install_lemma_norms``) feeds a logistic regression over
+hashed lemmas (``qualcope.nlp.linear``). Labels are code labels (``"code:<id>"``); an
+example carries the labels known for it, or all of them when it is *complete* (a unit
+of a finished document), so a positive in an unfinished document teaches nothing about
+the other codes.
 
-Rare labels have their positives repeated in training, which raises the
-odds the model gives them by the same factor; the factor is kept in
-``nlp.meta`` and ``unrepeat`` takes it out again, so a probability means what
-it says (a 0.3 is right about three times in ten).
+**Calibrated.** A score is meant to be read as "about this share of such suggestions
+is right". The model is trained CALIBRATION_FOLDS more times, each time without a part
+of the documents, and its logits on the documents it did not see fit a Platt scaling
+(two numbers shared by every label, since one code's few examples cannot fit their own);
+the final model, trained on everything, carries it. Codebook examples (``group`` -1)
+are never held out.
 
-The trained pipeline is stored as ``nlp.to_bytes()`` plus its config, with a
-SHA-256 of the bytes, so a damaged copy is recognised (``CorruptModelError``)
-instead of producing nonsense.
+The trained classifier is stored as compressed numpy arrays plus a JSON config, with a
+SHA-256 of the bytes, so a damaged copy is recognised (``CorruptModelError``) instead of
+producing nonsense, and so is a model an earlier qualcope stored in another form.
 """
 
 from __future__ import annotations
 
 import hashlib
-import random
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from qualcope.domain import ProgressCallback, ProgressUpdate, StopCallback, never_stop, no_progress
-from qualcope.nlp import bow
+from qualcope.nlp import linear
 from qualcope.nlp.training import TrainingExample
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
     from spacy.language import Language
+    from spacy.tokens import Doc
 
-COMPONENT = "textcat_multilabel"
-EPOCHS = 12
-BATCH_SIZE = 32
-DROPOUT = 0.1
-LEARN_RATE = 0.01
+FORMAT = "qualcope.linear.v1"
+EPOCHS = linear.EPOCHS
 SEED = 7
-HASH_LENGTH = 2**14
-NGRAM_SIZE = 1
-# Positives are rare (a code fits a few sentences in a hundred): repeat them so the
-# model does not learn that "no" is always right. Capped to keep training fast.
-MAX_POSITIVE_REPEAT = 4
+CALIBRATION_FOLDS = 2
+# Held-out rows used to fit the calibration (a sample keeps it fast on big projects).
+CALIBRATION_ROWS = 20000
 
 
 class CorruptModelError(Exception):
-    """A stored model cannot be loaded (damaged bytes, wrong config, other spaCy)."""
+    """A stored model cannot be loaded (damaged bytes, wrong config, an older format)."""
 
 
-def new_classifier(lang: str, labels: Sequence[str]) -> Language:
-    """A blank pipeline with an untrained bag-of-words multi-label text classifier."""
+@dataclass
+class Classifier:
+    """A trained model for one language, and the tokenizer its features come from."""
+
+    lang: str
+    model: linear.LinearModel
+    meta: dict[str, Any] = field(default_factory=dict)
+    _nlp: Language | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        return self.model.labels
+
+    @property
+    def nlp(self) -> Language:
+        """The blank tokenizer with lemma norms (built on first use)."""
+        if self._nlp is None:
+            self._nlp = tokenizer_pipeline(self.lang)
+        return self._nlp
+
+    def docs(self, texts: Iterable[str]) -> list[Doc]:
+        return list(self.nlp.tokenizer.pipe(texts, batch_size=1000))
+
+    def probabilities(self, docs: Sequence[Doc]) -> NDArray[np.float64]:
+        """Calibrated probability per doc (rows) and label (columns)."""
+        return self.model.probabilities(linear.featurize(docs))
+
+
+def tokenizer_pipeline(lang: str) -> Language:
+    """``spacy.blank`` with NORM = lookup lemma: the features' source."""
+    from qualcope.nlp import bow
     from qualcope.nlp.pipeline import blank
 
     nlp = blank(lang)
     bow.install_lemma_norms(nlp)
-    textcat = nlp.add_pipe(
-        COMPONENT,
-        config={
-            "threshold": 0.5,
-            "model": {
-                "@architectures": bow.ARCHITECTURE,
-                "exclusive_classes": False,
-                "ngram_size": NGRAM_SIZE,
-                "no_output_layer": False,
-                "length": HASH_LENGTH,
-            },
-        },
-    )
-    for label in labels:
-        textcat.add_label(label)  # type: ignore[attr-defined]
     return nlp
+
+
+def targets_of(examples: Sequence[TrainingExample], labels: Sequence[str]) -> linear.Targets:
+    index = {label: i for i, label in enumerate(labels)}
+    positives = []
+    known: list[NDArray[np.int64] | None] = []
+    for ex in examples:
+        positives.append(
+            np.fromiter(
+                (index[lb] for lb, v in ex.cats.items() if v >= 0.5 and lb in index), np.int64
+            )
+        )
+        known.append(
+            None
+            if ex.complete
+            else np.fromiter((index[lb] for lb in ex.cats if lb in index), np.int64)
+        )
+    return linear.Targets(positives, known)
 
 
 def train(
@@ -81,109 +116,152 @@ def train(
     seed: int = SEED,
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
-) -> Language | None:
-    """Train a classifier; None when asked to stop before it finished.
-
-    How often each label's positives were repeated is kept in
-    ``nlp.meta["qualcope"]["repeats"]`` (see ``unrepeat``).
-    """
-    from spacy.training import Example
-    from spacy.util import fix_random_seed, minibatch
-
-    fix_random_seed(seed)
-    rng = random.Random(seed)
-    nlp = new_classifier(lang, labels)
-    data = _balanced(examples, labels)
-    docs = list(nlp.tokenizer.pipe(ex.text for ex in data))
-    gold = [Example.from_dict(doc, {"cats": ex.cats}) for doc, ex in zip(docs, data, strict=True)]
-    optimizer = nlp.initialize(lambda: gold[:500])
-    textcat = nlp.get_pipe(COMPONENT)
-    optimizer.learn_rate = LEARN_RATE
-    total = epochs * len(gold)
+) -> Classifier | None:
+    """Train and calibrate a classifier; None when asked to stop before it finished."""
+    labels = list(labels)
+    nlp = tokenizer_pipeline(lang)
+    features = linear.featurize_texts(nlp, (ex.text for ex in examples))
+    targets = targets_of(examples, labels)
+    groups = np.fromiter((ex.group for ex in examples), np.int64, len(examples))
+    folds = _calibration_folds(groups, seed)
+    rounds = len(folds) + 1
     done = 0
-    for epoch in range(epochs):
-        rng.shuffle(gold)
-        for batch in minibatch(gold, size=BATCH_SIZE):
-            if should_stop():
-                return None
-            # The component's own update: Language.update would copy every example first.
-            textcat.update(batch, sgd=optimizer, drop=DROPOUT)
-            done += len(batch)
-        on_progress(ProgressUpdate(done, total, f"training: epoch {epoch + 1}/{epochs}"))
-    nlp.meta["qualcope"] = {"repeats": repeats(examples, labels)}
-    return nlp
 
+    def epoch_done(_epoch: int) -> None:
+        nonlocal done
+        done += 1
+        on_progress(ProgressUpdate(done, rounds * epochs, "training the classifier"))
 
-def repeats(examples: Sequence[TrainingExample], labels: Sequence[str]) -> dict[str, int]:
-    """How many times each label's positives are shown in training (1 = not repeated)."""
-    positives = dict.fromkeys(labels, 0)
-    negatives = dict.fromkeys(labels, 0)
-    for ex in examples:
-        for label, value in ex.cats.items():
-            if label in positives:
-                if value >= 0.5:
-                    positives[label] += 1
-                else:
-                    negatives[label] += 1
-    return {
-        label: max(1, min(MAX_POSITIVE_REPEAT, negatives[label] // max(positives[label], 1)))
-        for label in labels
-    }
-
-
-def _balanced(examples: Sequence[TrainingExample], labels: Sequence[str]) -> list[TrainingExample]:
-    """The examples, with positives of rare labels repeated (see ``repeats``)."""
-    factor = repeats(examples, labels)
-    out = list(examples)
-    for ex in examples:
-        repeat = max(
-            (factor.get(label, 1) for label, value in ex.cats.items() if value >= 0.5), default=1
+    held_logits: list[np.ndarray] = []
+    held_truth: list[np.ndarray] = []
+    held_labels: list[np.ndarray] = []
+    rng = np.random.default_rng(seed)
+    for test in folds:
+        train_rows = np.flatnonzero(~test)
+        fitted = linear.fit(
+            features[train_rows],
+            _subset(targets, train_rows),
+            len(labels),
+            epochs=epochs,
+            seed=seed,
+            should_stop=should_stop,
+            on_epoch=epoch_done,
         )
-        out.extend([ex] * (repeat - 1))
-    return out
+        if fitted is None:
+            return None
+        test_rows = np.flatnonzero(test)
+        if len(test_rows) > CALIBRATION_ROWS // len(folds):
+            test_rows = np.sort(rng.choice(test_rows, CALIBRATION_ROWS // len(folds), False))
+        fold_model = linear.LinearModel(labels, *fitted)
+        logits = fold_model.raw_logits(features[test_rows])
+        for row, index in enumerate(test_rows.tolist()):
+            known = targets.known[index]
+            columns = np.arange(len(labels)) if known is None else known
+            truth = np.zeros(len(labels))
+            truth[targets.positives[index]] = 1.0
+            held_logits.append(logits[row, columns])
+            held_truth.append(truth[columns])
+            held_labels.append(columns)
+    fitted = linear.fit(
+        features,
+        targets,
+        len(labels),
+        epochs=epochs,
+        seed=seed,
+        should_stop=should_stop,
+        on_epoch=epoch_done,
+    )
+    if fitted is None:
+        return None
+    platt = (1.0, 0.0)
+    meta: dict[str, Any] = {}
+    if held_logits:
+        logits = np.concatenate(held_logits).astype(np.float64)
+        truth = np.concatenate(held_truth)
+        platt = linear.fit_platt(logits, truth)
+        meta["held_out"] = held_out_counts(
+            labels, np.concatenate(held_labels), truth, linear.calibrated(logits, platt)
+        )
+    meta["platt"] = list(platt)
+    model = linear.LinearModel(labels, *fitted, platt=platt)
+    return Classifier(lang, model, meta, nlp)
 
 
-def unrepeat(probability: float, repeat: float) -> float:
-    """Undo the shift repeated positives give a probability (odds divided by ``repeat``)."""
-    if repeat <= 1:
-        return probability
-    return probability / (repeat - (repeat - 1) * probability)
+def held_out_counts(
+    labels: Sequence[str],
+    label_index: NDArray[np.int64],
+    truth: NDArray[np.float64],
+    probability: NDArray[np.float64],
+) -> dict[str, list[int]]:
+    """label -> [coded, suggested, right] on the documents held out for calibration: how the
+    classifier alone did at the suggestion threshold on units it had not seen."""
+    from qualcope.nlp.engine import SUGGEST_THRESHOLD
+
+    suggested = probability >= SUGGEST_THRESHOLD
+    yes = truth >= 0.5
+    count = len(labels)
+    coded = np.bincount(label_index, weights=yes, minlength=count)
+    shown = np.bincount(label_index, weights=suggested, minlength=count)
+    right = np.bincount(label_index, weights=yes & suggested, minlength=count)
+    return {label: [int(coded[i]), int(shown[i]), int(right[i])] for i, label in enumerate(labels)}
 
 
-def predict(nlp: Language, texts: Sequence[str], batch_size: int = 256) -> list[dict[str, float]]:
+def _calibration_folds(groups: NDArray[np.int64], seed: int) -> list[NDArray[np.bool_]]:
+    """Boolean held-out masks, whole documents each; none with fewer than two documents."""
+    documents = np.unique(groups[groups >= 0])
+    if len(documents) < 2:
+        return []
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permutation(documents)
+    count = min(CALIBRATION_FOLDS, len(documents))
+    return [np.isin(groups, shuffled[i::count]) for i in range(count)]
+
+
+def _subset(targets: linear.Targets, rows: NDArray[np.int64]) -> linear.Targets:
+    chosen = rows.tolist()
+    return linear.Targets(
+        [targets.positives[i] for i in chosen], [targets.known[i] for i in chosen]
+    )
+
+
+def predict(model: Classifier, texts: Sequence[str]) -> list[dict[str, float]]:
     """Label probabilities for each text."""
-    return [dict(doc.cats) for doc in nlp.pipe(texts, batch_size=batch_size)]
+    scores = model.probabilities(model.docs(texts))
+    return [dict(zip(model.labels, row.tolist(), strict=True)) for row in scores]
 
 
-def labels_of(nlp: Language) -> tuple[str, ...]:
-    return tuple(nlp.get_pipe(COMPONENT).labels)  # type: ignore[attr-defined]
+def labels_of(model: Classifier) -> tuple[str, ...]:
+    return tuple(model.labels)
 
 
-def to_artifact(nlp: Language) -> tuple[bytes, str, str]:
+def to_artifact(model: Classifier) -> tuple[bytes, str, str]:
     """(bytes, config, sha256) to store in the project."""
-    data = nlp.to_bytes()
-    return data, nlp.config.to_str(), hashlib.sha256(data).hexdigest()
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **linear.to_arrays(model.model))
+    data = buffer.getvalue()
+    config = json.dumps({"format": FORMAT, "lang": model.lang, "labels": model.labels})
+    return data, config, hashlib.sha256(data).hexdigest()
 
 
-def from_artifact(data: bytes, config: str, sha256: str | None = None) -> Language:
+def from_artifact(data: bytes, config: str, sha256: str | None = None) -> Classifier:
     """Load a stored classifier; ``CorruptModelError`` when it cannot be trusted."""
     if not data:
         raise CorruptModelError("the stored model is empty")
     if sha256 and hashlib.sha256(data).hexdigest() != sha256:
         raise CorruptModelError("the stored model does not match its checksum")
     try:
-        from spacy.util import load_model_from_config
-        from thinc.api import Config
-
-        nlp = load_model_from_config(Config().from_str(config), auto_fill=True)
-        nlp.from_bytes(data)
-        bow.install_lemma_norms(nlp)
-        if not nlp.has_pipe(COMPONENT) or not labels_of(nlp):
-            raise CorruptModelError("the stored model has no classifier")
-        nlp(" ")  # a damaged weight table fails here rather than in the middle of a run
-    except CorruptModelError:
-        raise
-    except Exception as exc:  # anything spaCy, thinc or msgpack raise means: not usable
+        settings = json.loads(config)
+    except ValueError:
+        settings = None
+    if not isinstance(settings, dict) or settings.get("format") != FORMAT:
+        raise CorruptModelError("the stored model was made by an earlier qualcope")
+    try:
+        labels = [str(label) for label in settings["labels"]]
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            model = linear.from_arrays(labels, arrays)
+    except Exception as exc:  # anything numpy or zipfile raise means: not usable
         reason = type(exc).__name__
         raise CorruptModelError(f"the stored model cannot be loaded ({reason})") from exc
-    return nlp
+    if not labels:
+        raise CorruptModelError("the stored model has no classifier")
+    return Classifier(str(settings.get("lang", "en")), model, {"platt": list(model.platt)})

@@ -17,18 +17,20 @@ from typing import TYPE_CHECKING, Any
 from qualcope.domain import ProgressCallback, StopCallback, never_stop, no_progress
 from qualcope.nlp.results import ModelInfo, Unit
 from qualcope.nlp.training import (
+    NEGATIVES_CODED_THROUGH,
     LabelledUnits,
     SpanLabel,
     classifier_examples,
     code_label,
     codebook_texts,
+    coded_through,
     label_units,
     parse_label,
     trainable_codes,
 )
 
 if TYPE_CHECKING:
-    from spacy.language import Language
+    from qualcope.nlp.classifier import Classifier
 
 MODEL_KIND = "textcat"
 
@@ -71,6 +73,14 @@ class Corpus:
     rejections: list[SpanLabel] = field(default_factory=list)
     accepted: list[SpanLabel] = field(default_factory=list)
     finished: set[int] = field(default_factory=set)
+    negatives: str = NEGATIVES_CODED_THROUGH  # the rule for unfinished documents
+
+    def coded_through(self) -> set[int]:
+        """Unfinished documents taken as fully coded (empty unless that rule is on)."""
+        if self.negatives != NEGATIVES_CODED_THROUGH:
+            return set()
+        units = [u for d in sorted(self.units) for u in self.units[d]]
+        return coded_through(units, self.codings) - self.finished
 
     def labelled_documents(self) -> set[int]:
         """Documents with anything known about them: finished, coded or decided on."""
@@ -99,6 +109,7 @@ class Corpus:
             self.finished if finished is None else finished,
             codes,
             self.accepted,
+            negatives=self.negatives,
         )
 
     def evaluation_documents(self) -> tuple[set[int], list[str]]:
@@ -114,7 +125,7 @@ class Corpus:
 
 @dataclass(frozen=True)
 class TrainedModel:
-    nlp: Language
+    nlp: Classifier
     data: bytes
     config: str
     meta: dict[str, Any]
@@ -156,6 +167,15 @@ def train_model(
         "positives": {str(c): positives.get(c, 0) for c in sorted(codes)},
         "negatives": {str(c): negatives.get(c, 0) for c in sorted(codes)},
         "sha256": digest,
+        "platt": nlp.meta.get("platt", [1.0, 0.0]),
+        "held_out": {
+            str(p[1]): counts
+            for label, counts in nlp.meta.get("held_out", {}).items()
+            if (p := parse_label(label))
+        },
+        "documents": len({u.document_id for u in data.units}),
+        "complete_units": sum(1 for known in data.labels if known.complete),
+        "negatives_rule": corpus.negatives,
         "seconds": round(time.perf_counter() - began, 2),
     }
     return TrainedModel(nlp, blob, config, meta)
@@ -172,11 +192,19 @@ def model_info(model_id: int | None, lang: str, meta: dict[str, Any]) -> ModelIn
         negatives={int(k): int(v) for k, v in meta.get("negatives", {}).items()},
         codebook_hash=str(meta.get("codebook_hash", "")),
         seconds=float(meta.get("seconds", 0.0)),
+        held_out={
+            int(k): (int(v[0]), int(v[1]), int(v[2])) for k, v in meta.get("held_out", {}).items()
+        },
     )
 
 
-def retrain_due(meta: dict[str, Any], book: Codebook, decisions: int, every: int) -> bool:
-    """True when the codebook changed or ``every`` decisions were made since training."""
+def retrain_due(
+    meta: dict[str, Any], book: Codebook, decisions: int, every: int, negatives: str | None = None
+) -> bool:
+    """True when the codebook or the negatives rule changed, or ``every`` decisions were made
+    since training."""
     if meta.get("codebook_hash") != book.fingerprint():
+        return True
+    if negatives is not None and meta.get("negatives_rule") != negatives:
         return True
     return decisions - int(meta.get("decisions", 0)) >= every

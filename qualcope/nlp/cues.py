@@ -7,6 +7,8 @@ by the cue "stop going" while one ``PhraseMatcher`` on LOWER does all the
 work. When the pipeline has its own lemmatizer (a trained pipeline the user
 installed) the cues are matched on LEMMA as well. Matches go to
 ``doc.spans["qualcope_cues"]``: label = the code's label, ``id_`` = the cue.
+A verb and its particle are found apart too ("haakte ... af" for "afhaken",
+"gave it up" for "give up"): see ``qualcope.nlp.separable``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from qualcope.nlp import lemmas
+from qualcope.nlp import lemmas, separable
 
 CUES_KEY = "qualcope_cues"
 FACTORY = "qualcope_cues"
@@ -51,6 +53,7 @@ class CueMatcher:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA") if match_lemmas else None
         self.keys: dict[int, tuple[str, str]] = {}
+        self.separated = separable.SeparatedMatcher(nlp.vocab, self.lang)
         self.labels: set[str] = set()
 
     def __len__(self) -> int:
@@ -74,7 +77,15 @@ class CueMatcher:
                 Doc(self.nlp.vocab, words=list(variant), spaces=spaces)
                 for variant in phrase_variants([t.text for t in tokens], self.lang)
             ]
+            split = separable.split_cue([t.text for t in tokens], self.lang)
+            if split is not None:  # "af te haken", "afhaakte": contiguous forms of its own
+                patterns.extend(
+                    Doc(self.nlp.vocab, words=list(variant), spaces=[True] * len(variant))
+                    for variant in split.variants
+                )
             self.matcher.add(key, patterns)
+            if split is not None:
+                self.separated.add(key_id, split, self.matcher)
             if self.lemma_matcher is not None:
                 with self.nlp.select_pipes(disable=[self.name]):
                     self.lemma_matcher.add(key, [self.nlp(phrase)])
@@ -82,7 +93,7 @@ class CueMatcher:
         return added
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.matcher(doc)
+        matches = self.separated.resolve(doc, self.matcher(doc))
         if self.lemma_matcher is not None:
             matches = sorted(set(matches) | set(self.lemma_matcher(doc)), key=lambda m: m[1:])
         if not matches:

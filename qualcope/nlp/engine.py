@@ -9,9 +9,10 @@ adding ``unit.start``.
 A score is an estimate of the chance that the analyst keeps the suggestion.
 A fired cue scores its precision on labelled segments, shrunk towards 0.5
 until there is evidence (``training.cue_precision``), so a cue the analyst
-keeps rejecting stops being suggested; the classifier's probability (with the
-shift of repeated positives taken out) can propose a unit with no cue at all.
-A unit is suggested when the higher of the two reaches SUGGEST_THRESHOLD.
+keeps rejecting stops being suggested; the classifier's probability
+(calibrated on held-out documents, ``classifier``) can propose a unit with no
+cue at all. A unit is suggested when the higher of the two reaches
+SUGGEST_THRESHOLD.
 For F1 the best cut-off of calibrated probabilities is half the best F1
 reachable; suggestions here reach an F1 of about 0.3, hence 0.15 (rejecting
 a suggestion costs one key press, a missed segment a finding). The value was
@@ -27,13 +28,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qualcope.nlp.results import Candidate, Unit
-from qualcope.nlp.training import CUE_PRIOR, code_label, parse_label
+from qualcope.nlp.training import CUE_PRIOR, code_label, parse_label, precision_for
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
 
+    from qualcope.nlp.classifier import Classifier
+
 SUGGEST_THRESHOLD = 0.15
+# A passage (a respondent's turn) is pointed at when the chance that one of its sentences
+# carries the code reaches this: reading a passage in vain costs seconds, missing one a
+# finding. Chosen, like SUGGEST_THRESHOLD, on the sample corpus (see README).
+PASSAGE_THRESHOLD = 0.1
 BATCH_SIZE = 512
 BLOCK = 64  # units per spaCy Doc when there is no classifier
 JOINER = "\n\n"
@@ -63,39 +69,39 @@ class Engine:
         self,
         lang: str,
         cues: Mapping[int, Sequence[str]],
-        classifier: Language | None = None,
+        classifier: Classifier | None = None,
         cue_precision: Mapping[tuple[int, str], float] | None = None,
     ) -> None:
+        from qualcope.nlp import bow, pipeline
         from qualcope.nlp import cues as cue_module
-        from qualcope.nlp import pipeline
-        from qualcope.nlp.classifier import COMPONENT, labels_of
 
         self.lang = lang
         self.cue_precision = dict(cue_precision or {})
+        self.classifier = classifier
         self.classifier_codes: set[int] = set()
-        self._labels: dict[str, int] = {}
-        self._repeats: dict[str, float] = {}
+        self._columns: list[int] = []
+        self._codes: list[int] = []
         if classifier is not None:
-            self._repeats = dict(classifier.meta.get("qualcope", {}).get("repeats", {}))
-            for label in labels_of(classifier):
+            for column, label in enumerate(classifier.labels):
                 parsed = parse_label(label)
                 if parsed is not None and parsed[0] == "code":
-                    self._labels[label] = parsed[1]
-                    self.classifier_codes.add(parsed[1])
+                    self._columns.append(column)
+                    self._codes.append(parsed[1])
+            self.classifier_codes = set(self._codes)
         self.cue_codes = {code_id for code_id, phrases in cues.items() if phrases}
         code = pipeline.spacy_lang(lang)
-        self._separate_classifier: Language | None = None
+        # The classifier's features come from blank tokens with lemma norms; the user's
+        # trained pipeline (matching cues on its lemmas) tokenises for itself, so then the
+        # classifier tokenises the texts a second time.
+        self._own_tokens = True
         if pipeline.trained_pipeline_name(code) and not pipeline.trained_pipeline_warning(code):
-            # The user's trained pipeline matches cues on its lemmas; our classifier
-            # keeps its own tokenizer, so it runs as a second pass.
             self.nlp = pipeline.base_pipeline(lang, sentencizer=False)
-            self._separate_classifier = classifier
-        elif classifier is not None:
-            self.nlp = classifier
+            self._own_tokens = False
         else:
             self.nlp = pipeline.blank(lang)
+            bow.install_lemma_norms(self.nlp)
         self.matcher = cue_module.add_cue_matcher(
-            self.nlp, {code_label(c): list(p) for c, p in cues.items() if p}, before=COMPONENT
+            self.nlp, {code_label(c): list(p) for c, p in cues.items() if p}
         )
 
     @property
@@ -107,33 +113,19 @@ class Engine:
     ) -> Iterator[Analysis]:
         """Cue hits and probabilities for each text, in order (``cues_only``: no classifier).
 
-        The classifier's scores are taken as one matrix per batch (no ``doc.cats``);
-        probabilities under PROBABILITY_FLOOR are left out.
+        The classifier scores a batch as one matrix; probabilities under
+        PROBABILITY_FLOOR are left out.
         """
         from spacy.util import minibatch
 
-        from qualcope.nlp.classifier import COMPONENT
-
-        classifier = None if cues_only else (self._separate_classifier or self.nlp)
-        if classifier is not None and not classifier.has_pipe(COMPONENT):
-            classifier = None
-        if classifier is not None and classifier is not self.nlp:
-            texts = list(texts)  # read twice: once per pipeline
-        disabled = [COMPONENT] if self.nlp.has_pipe(COMPONENT) else []
-        docs = self.nlp.pipe(texts, batch_size=batch_size, disable=disabled)
-        if classifier is None:
+        docs = self.nlp.pipe(texts, batch_size=batch_size)
+        if cues_only or self.classifier is None or not self._codes:
             for doc in docs:
                 yield Analysis(self._hits(doc))
             return
-        textcat = classifier.get_pipe(COMPONENT)
-        other = (
-            classifier.pipe(texts, batch_size=batch_size, disable=[COMPONENT])
-            if classifier is not self.nlp
-            else None
-        )
         for batch in minibatch(docs, size=batch_size):
-            scored = batch if other is None else [next(other) for _ in batch]
-            rows = self._probabilities(textcat.predict(scored), textcat.labels)
+            scored = batch if self._own_tokens else self.classifier.docs(d.text for d in batch)
+            rows = self._probabilities(self.classifier.probabilities(scored))
             for doc, probabilities in zip(batch, rows, strict=True):
                 yield Analysis(self._hits(doc), probabilities)
 
@@ -147,18 +139,14 @@ class Engine:
             if (parsed := parse_label(span.label_)) is not None
         )
 
-    def _probabilities(self, scores: Any, labels: Sequence[str]) -> list[dict[int, float]]:
-        """Rows of label scores -> {code: probability}, repeated positives taken out."""
+    def _probabilities(self, scores: Any) -> list[dict[int, float]]:
+        """A matrix of label probabilities -> {code: probability} per row."""
         import numpy
 
-        matrix = numpy.asarray(scores, dtype="float64")
-        columns = [i for i, label in enumerate(labels) if label in self._labels]
-        codes = [self._labels[labels[i]] for i in columns]
-        repeat = numpy.asarray([float(self._repeats.get(labels[i], 1)) for i in columns])
-        chosen = matrix[:, columns]
-        chosen = chosen / (repeat - (repeat - 1.0) * chosen)  # classifier.unrepeat, vectorised
+        chosen = numpy.asarray(scores, dtype="float64")[:, self._columns]
         out: list[dict[int, float]] = [{} for _ in range(chosen.shape[0])]
         rows, cols = numpy.nonzero(chosen >= PROBABILITY_FLOOR)
+        codes = self._codes
         for row, col, value in zip(
             rows.tolist(), cols.tolist(), chosen[rows, cols].tolist(), strict=True
         ):
@@ -173,7 +161,7 @@ class Engine:
         token of its own, so no cue can match across two units and each unit is tokenised
         as it would be alone.
         """
-        if self.classifier_codes or self._separate_classifier is not None:
+        if self.classifier_codes:
             yield from self.analyse([u.text for u in units])
             return
         blocks = [units[i : i + BLOCK] for i in range(0, len(units), BLOCK)]
@@ -195,7 +183,7 @@ class Engine:
                 yield Analysis(tuple(hits))
 
     def precision_of(self, code_id: int, cue: str) -> float:
-        return self.cue_precision.get((code_id, cue), CUE_PRIOR)
+        return precision_for(self.cue_precision, code_id, cue)
 
     def scores(self, analysis: Analysis, method: str = "combined") -> dict[int, float]:
         """Score per code for one unit (only codes with any evidence).

@@ -3,7 +3,9 @@
 Given the codebook, the corpus, the classifier of each language (or none)
 and the coder's own codings and decisions, produce the candidates worth
 showing. Units are processed in chunks so progress is reported and a stop
-request is honoured between chunks.
+request is honoured between chunks. A unit with fewer than MIN_CONTENT_WORDS
+content words ("And", "Yes.", "Uh, okay.") is never suggested, whatever scores it:
+it cannot carry a code on its own (it is still learnt from as a negative).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from qualcope.domain import ProgressCallback, ProgressUpdate, StopCallback, neve
 from qualcope.nlp.corpus import Codebook, Corpus
 from qualcope.nlp.results import Candidate, Unit
 from qualcope.nlp.training import SpanLabel, codes_covering, cue_precision
+from qualcope.nlp.units import MIN_CONTENT_WORDS, content_words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -76,14 +79,18 @@ def generate(
         for start in range(0, len(units), CHUNK):
             if should_stop():
                 return None
-            chunk = units[start : start + CHUNK]
+            chunk = [
+                u
+                for u in units[start : start + CHUNK]
+                if content_words(u.text, lang) >= MIN_CONTENT_WORDS
+            ]
             for unit, analysis in zip(chunk, engine.analyse_units(chunk), strict=True):
                 out.extend(
                     (candidate, lang)
                     for candidate in engine.candidates(unit, analysis, codes=chosen)
                     if not done.covers(unit, candidate.code_id)
                 )
-            scored += len(chunk)
-            words += sum(u.text.count(" ") + 1 for u in chunk)  # about: spaces, not tokens
+            scored += min(CHUNK, len(units) - start)
+            words += sum(u.text.count(" ") + 1 for u in units[start : start + CHUNK])  # about
             on_progress(ProgressUpdate(scored, total, "suggesting", words=words))
     return out, scored

@@ -78,3 +78,45 @@ def forms_of(word: str, lang: str) -> frozenset[str]:
     forms = {lower, lemma}
     forms.update(f for f in inflection_table(lang).get(lemma, ()) if _is_word(f))
     return frozenset(forms)
+
+
+def _data_path(lang: str, table: str) -> Path | None:
+    """Path of another spacy-lookups-data table of the language (None when absent)."""
+    try:
+        import spacy_lookups_data
+    except ImportError:
+        return None
+    entry = getattr(spacy_lookups_data, lang, None)
+    if not isinstance(entry, dict) or table not in entry:
+        return None
+    path = Path(str(entry[table]))
+    for candidate in (path, path.with_name(path.name + ".gz")):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=16)
+def words_of_pos(lang: str, pos: str) -> frozenset[str]:
+    """Lemmas the rule lemmatizer's tables list for a part of speech ('verb', 'noun').
+
+    The ``lemma_index`` lists lemmas per part of speech and ``lemma_exc`` maps
+    irregular forms to them; together they say whether a word can be, say, a verb
+    ("haken", "give") without a tagger. Empty when the language has no such tables.
+    """
+    import srsly
+
+    words: set[str] = set()
+    for table in ("lemma_index", "lemma_exc"):
+        path = _data_path(lang, table)
+        if path is None:
+            continue
+        raw = srsly.read_gzip_json(path) if path.suffix == ".gz" else srsly.read_json(path)
+        entry = raw.get(pos) if isinstance(raw, dict) else None
+        if isinstance(entry, list):  # lemma_index: a list of lemmas
+            words.update(w.lower() for w in entry if isinstance(w, str))
+        elif isinstance(entry, dict):  # lemma_exc: form -> [lemma, ...]
+            for found in entry.values():
+                if isinstance(found, list):
+                    words.update(w.lower() for w in found if isinstance(w, str))
+    return frozenset(words)

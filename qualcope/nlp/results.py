@@ -49,6 +49,8 @@ class ModelInfo:
     negatives: dict[int, int] = field(default_factory=dict)
     codebook_hash: str = ""
     seconds: float = 0.0
+    # code -> (coded, suggested, right) on documents held out while calibrating
+    held_out: dict[int, tuple[int, int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class SuggestRun:
     warnings: tuple[str, ...] = ()
     message: str = ""
     stopped: bool = False
+    notes: tuple[str, ...] = ()  # what was learnt from, how codes are suggested
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,9 @@ class Scores:
     support: int = 0
     predicted: int = 0
     true_positives: int = 0
+    # 95% bootstrap interval of F1 over documents (None: not computed).
+    f1_low: float | None = None
+    f1_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,51 @@ class CodeEvaluation:
     code_path: str
     positives: int
     by_method: dict[str, Scores]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A paired-bootstrap comparison: ``value`` = macro F1 of ``better`` minus ``baseline``."""
+
+    better: str
+    baseline: str
+    value: float
+    low: float
+    high: float
+
+    @property
+    def within_noise(self) -> bool:
+        """The 95% interval of the difference contains 0."""
+        return self.low <= 0.0 <= self.high
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    low: float
+    high: float
+    count: int
+    mean_score: float
+    observed: float  # share of the units in the bin that carry the code
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Expected calibration error of held-out scores at or above ``floor``."""
+
+    floor: float
+    ece: float
+    count: int
+    bins: tuple[CalibrationBin, ...] = ()
+
+
+@dataclass(frozen=True)
+class CurveBin:
+    """Codes with ``low``..``high`` positives (``high`` None: no upper bound)."""
+
+    low: int
+    high: int | None
+    codes: int
+    mean_f1: float
 
 
 @dataclass(frozen=True)
@@ -100,6 +151,12 @@ class Evaluation:
     groups: dict[str, dict[str, Scores]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     message: str = ""
+    unit: str = "sentence"  # 'sentence' or 'passage' (the respondent's turn)
+    resamples: int = 0  # bootstrap resamples behind the intervals
+    difference: Difference | None = None  # combined minus cue-only macro F1
+    calibration: tuple[Calibration, ...] = ()  # combined score: shown ones, then all scored
+    curve: tuple[CurveBin, ...] = ()  # combined F1 by how many positives a code has
+    other_units: tuple[Evaluation, ...] = ()  # the same run on the other unit
 
 
 METHODS = ("cue", "classifier", "combined")

@@ -7,13 +7,24 @@ only spills a few words into the next sentence does not. A unit is a
 negative for a code when a suggestion of it was rejected (or accepted under
 another code), or when its document is marked finished and the unit lacks
 the code. Everything else is unknown and teaches nothing.
+
+A project coded in another tool has codings and no finished marks, so nothing
+would be a negative. The rule ``coded-through`` (the default, switchable off with
+``--negatives finished``) also takes as negatives the uncoded units of a
+document that was evidently coded from start to end: it has CODED_THROUGH_MIN
+codings and they reach into both its first and its last quarter. Units right
+next to a coded unit stay unknown there (a passage is often coded a sentence
+short or long).
+
+Labels are stored sparsely (``UnitLabels``): a unit of a finished document
+knows every code, but keeps only its positives and a shared set of the codes.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from qualcope.nlp.results import Unit
@@ -24,14 +35,66 @@ MIN_NEGATIVES = 5
 # Cue precision is shrunk towards the code's (and that towards PRIOR) by this many hits.
 SHRINK = 8.0
 CUE_PRIOR = 0.5
+NEGATIVES_CODED_THROUGH = "coded-through"
+NEGATIVES_FINISHED = "finished"
+NEGATIVE_RULES = (NEGATIVES_CODED_THROUGH, NEGATIVES_FINISHED)
+CODED_THROUGH_MIN = 3
 
 
 @dataclass(frozen=True)
 class TrainingExample:
-    """A text and what is known of each classifier label for it (1.0 yes, 0.0 no)."""
+    """A text and what is known of each classifier label for it (1.0 yes, 0.0 no).
+
+    ``complete``: every label not in ``cats`` is a no. ``group``: the document it comes
+    from (-1 for the codebook's own texts), so calibration can hold documents out.
+    """
 
     text: str
     cats: dict[str, float]
+    complete: bool = False
+    group: int = -1
+
+
+class UnitLabels(Mapping[int, bool]):
+    """What is known about one unit per code: ``explicit`` values, and when ``universe``
+    is given, every code in it is known too (a no unless ``explicit`` says yes)."""
+
+    __slots__ = ("explicit", "universe")
+
+    def __init__(self, explicit: dict[int, bool], universe: frozenset[int] | None = None):
+        self.explicit = explicit
+        self.universe = universe
+
+    @property
+    def complete(self) -> bool:
+        return self.universe is not None
+
+    def positives(self) -> list[int]:
+        return [c for c, v in self.explicit.items() if v]
+
+    def __getitem__(self, code_id: int) -> bool:
+        value = self.explicit.get(code_id)
+        if value is not None:
+            return value
+        if self.universe is not None and code_id in self.universe:
+            return False
+        raise KeyError(code_id)
+
+    def __contains__(self, code_id: object) -> bool:
+        return code_id in self.explicit or (self.universe is not None and code_id in self.universe)
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self.explicit
+        if self.universe is not None:
+            yield from (c for c in self.universe if c not in self.explicit)
+
+    def __len__(self) -> int:
+        if self.universe is None:
+            return len(self.explicit)
+        return len(self.universe) + sum(1 for c in self.explicit if c not in self.universe)
+
+    def __repr__(self) -> str:
+        return f"UnitLabels({self.explicit!r}, complete={self.complete})"
 
 
 @dataclass(frozen=True)
@@ -55,16 +118,32 @@ class LabelledUnits:
     """
 
     units: list[Unit] = field(default_factory=list)
-    labels: list[dict[int, bool]] = field(default_factory=list)
+    labels: list[UnitLabels] = field(default_factory=list)
     fair: list[frozenset[int]] = field(default_factory=list)
 
     def counts(self) -> tuple[dict[int, int], dict[int, int]]:
+        """(positives, negatives) per code, without expanding complete units."""
         positives: dict[int, int] = defaultdict(int)
         negatives: dict[int, int] = defaultdict(int)
+        complete: dict[frozenset[int], int] = defaultdict(int)
         for known in self.labels:
-            for code_id, value in known.items():
-                (positives if value else negatives)[code_id] += 1
-        return dict(positives), dict(negatives)
+            if known.universe is not None:
+                complete[known.universe] += 1
+            for code_id, value in known.explicit.items():
+                if value:
+                    positives[code_id] += 1
+                    if known.universe is not None and code_id in known.universe:
+                        negatives[code_id] -= 1  # counted below as a no of the universe
+                else:
+                    if known.universe is None or code_id not in known.universe:
+                        negatives[code_id] += 1
+        for universe, count in complete.items():
+            for code_id in universe:
+                negatives[code_id] += count
+        return dict(positives), {c: n for c, n in negatives.items() if n > 0}
+
+    def positive_codes(self) -> set[int]:
+        return {c for known in self.labels for c in known.positives()}
 
     def subset(self, indices: Iterable[int]) -> LabelledUnits:
         chosen = list(indices)
@@ -115,39 +194,87 @@ def label_units(
     finished_documents: Iterable[int] = (),
     codes: Iterable[int] | None = None,
     accepted: Iterable[SpanLabel] = (),
+    *,
+    negatives: str = NEGATIVES_FINISHED,
 ) -> LabelledUnits:
     """What is known about each unit, from codings, rejections and finished marks.
 
     ``accepted`` are accepted suggestions (their codings are among ``codings``):
-    like rejections, they make a label fair for judging cues.
+    like rejections, they make a label fair for judging cues. ``negatives``: which
+    unfinished documents also count as fully coded (see the module's docstring).
     """
+    units = list(units)
+    codings = list(codings)
     allowed = set(codes) if codes is not None else None
     positives = _by_document(codings)
-    negatives = _by_document(rejections)
+    rejected = _by_document(rejections)
     decided = _by_document([*rejections, *accepted])
     finished = set(finished_documents)
-    every_code = {s.code_id for items in positives.values() for s in items}
-    if allowed is not None:
-        every_code = allowed
+    every_code = frozenset(
+        allowed
+        if allowed is not None
+        else {s.code_id for items in positives.values() for s in items}
+    )
+    through: set[int] = set()
+    if negatives == NEGATIVES_CODED_THROUGH:
+        through = coded_through(units, codings) - finished
     out = LabelledUnits()
+    by_document: dict[int, list[Unit]] = defaultdict(list)
     for unit in units:
-        known: dict[int, bool] = {}
-        if unit.document_id in finished:
-            known.update(dict.fromkeys(every_code, False))
-        for code_id in codes_covering(unit, negatives.get(unit.document_id, ())):
-            known[code_id] = False
-        for code_id in codes_covering(unit, positives.get(unit.document_id, ())):
-            known[code_id] = True  # a coding outweighs a rejection by someone else
-        if allowed is not None:
-            known = {c: v for c, v in known.items() if c in allowed}
-        if known:
+        by_document[unit.document_id].append(unit)
+    for document_id, items in by_document.items():
+        found = [
+            (
+                codes_covering(unit, positives.get(document_id, ())),
+                codes_covering(unit, rejected.get(document_id, ())),
+            )
+            for unit in items
+        ]
+        for index, (unit, (yes, no)) in enumerate(zip(items, found, strict=True)):
+            explicit = dict.fromkeys(no, False)
+            explicit.update(dict.fromkeys(yes, True))  # a coding outweighs a rejection
+            if allowed is not None:
+                explicit = {c: v for c, v in explicit.items() if c in allowed}
+            complete = document_id in finished
+            if document_id in through:
+                # Next to a coded unit a missing code is as likely a loose boundary as a no.
+                near = any(found[j][0] for j in (index - 1, index + 1) if 0 <= j < len(found))
+                complete = not near
+            known = UnitLabels(explicit, every_code if complete and every_code else None)
+            if not known:
+                continue
             out.units.append(unit)
             out.labels.append(known)
-            if unit.document_id in finished:
-                out.fair.append(frozenset(known))
+            if complete:
+                out.fair.append(every_code)
             else:
-                chosen = codes_covering(unit, decided.get(unit.document_id, ()))
-                out.fair.append(frozenset(chosen & known.keys()))
+                chosen = codes_covering(unit, decided.get(document_id, ()))
+                out.fair.append(frozenset(c for c in chosen if c in known))
+    return out
+
+
+def coded_through(units: Sequence[Unit], codings: Iterable[SpanLabel]) -> set[int]:
+    """Documents coded from start to end: CODED_THROUGH_MIN codings or more, reaching into
+    both the first and the last quarter of the document's units."""
+    extent: dict[int, tuple[int, int]] = {}
+    for unit in units:
+        low, high = extent.get(unit.document_id, (unit.start, unit.end))
+        extent[unit.document_id] = (min(low, unit.start), max(high, unit.end))
+    spans: dict[int, list[SpanLabel]] = defaultdict(list)
+    for span in codings:
+        if span.document_id in extent:
+            spans[span.document_id].append(span)
+    out: set[int] = set()
+    for document_id, items in spans.items():
+        if len(items) < CODED_THROUGH_MIN:
+            continue
+        low, high = extent[document_id]
+        quarter = (high - low) / 4
+        if (
+            min(s.start for s in items) <= low + quarter
+            and max(s.end for s in items) >= high - quarter
+        ):
+            out.add(document_id)
     return out
 
 
@@ -163,14 +290,20 @@ def trainable_codes(
     }
 
 
+ANY_CUE = ""  # the cue key of a code's own rate, and (with code 0) of the rate of every cue
+
+
 def cue_precision(
     data: LabelledUnits, hits: Sequence[Iterable[tuple[int, str]]]
 ) -> dict[tuple[int, str], float]:
-    """How often each (code, cue) was right on labelled units, shrunk towards the code's rate.
+    """How often each (code, cue) was right on labelled units, shrunk towards the code's rate,
+    which is shrunk towards the rate of every cue, which is shrunk towards CUE_PRIOR.
 
-    ``hits[i]`` are the (code, cue) pairs that fired on ``data.units[i]``; only
-    fair labels count (see ``LabelledUnits``). A cue with no such hits is
-    absent: its score falls back to ``CUE_PRIOR``.
+    ``hits[i]`` are the (code, cue) pairs that fired on ``data.units[i]``; only fair labels
+    count (see ``LabelledUnits``). Besides each (code, cue) seen, the result holds each
+    code's rate under (code, ANY_CUE) and the rate of every cue under (0, ANY_CUE): a cue
+    never seen scores its code's rate, or that of every cue (``precision_for``), so a score
+    stays an estimate of how often such a suggestion is kept.
     """
     code_tp: dict[int, int] = defaultdict(int)
     code_n: dict[int, int] = defaultdict(int)
@@ -184,11 +317,28 @@ def cue_precision(
         for code_id, cue in pairs:
             cue_n[(code_id, cue)] += 1
             cue_tp[(code_id, cue)] += int(known[code_id])
-    out: dict[tuple[int, str], float] = {}
+    if not code_n:
+        return {}
+    total_tp, total_n = sum(code_tp.values()), sum(code_n.values())
+    every = (total_tp + SHRINK * CUE_PRIOR) / (total_n + SHRINK)
+    out: dict[tuple[int, str], float] = {(0, ANY_CUE): every}
+    for code_id, n in code_n.items():
+        # The code's prior is every *other* code's rate: its own hits are counted once.
+        others = (total_tp - code_tp[code_id] + SHRINK * CUE_PRIOR) / (total_n - n + SHRINK)
+        out[(code_id, ANY_CUE)] = (code_tp[code_id] + SHRINK * others) / (n + SHRINK)
     for (code_id, cue), n in cue_n.items():
-        code_rate = (code_tp[code_id] + SHRINK * CUE_PRIOR) / (code_n[code_id] + SHRINK)
+        code_rate = out[(code_id, ANY_CUE)]
         out[(code_id, cue)] = (cue_tp[(code_id, cue)] + SHRINK * code_rate) / (n + SHRINK)
     return out
+
+
+def precision_for(precision: Mapping[tuple[int, str], float], code_id: int, cue: str) -> float:
+    """The learnt precision of a cue: its own, else its code's, else every cue's, else CUE_PRIOR."""
+    for key in ((code_id, cue), (code_id, ANY_CUE), (0, ANY_CUE)):
+        found = precision.get(key)
+        if found is not None:
+            return found
+    return CUE_PRIOR
 
 
 def codebook_texts(example: str, cues: Sequence[str]) -> list[str]:
@@ -223,13 +373,16 @@ def classifier_examples(
     unknown), ``pseudo_repeat`` times: with a dozen coded segments per code
     they are a large share of what there is to learn from.
     """
-    out = [
-        TrainingExample(
-            unit.text, {code_label(c): float(v) for c, v in known.items() if c in codes}
-        )
-        for unit, known in zip(data.units, data.labels, strict=True)
-        if any(c in codes for c in known)
-    ]
+    out: list[TrainingExample] = []
+    for unit, known in zip(data.units, data.labels, strict=True):
+        universe = known.universe
+        if universe is not None and codes <= universe:
+            cats = {code_label(c): float(v) for c, v in known.explicit.items() if c in codes}
+            out.append(TrainingExample(unit.text, cats, complete=True, group=unit.document_id))
+            continue
+        cats = {code_label(c): float(known[c]) for c in codes if c in known}
+        if cats:
+            out.append(TrainingExample(unit.text, cats, group=unit.document_id))
     for code_id, texts in sorted((codebook or {}).items()):
         if code_id not in codes:
             continue

@@ -12,18 +12,19 @@ for what happens to codings, links, sub-codes and memos.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from qualcope.db.models import Code
 from qualcope.domain import CodeNode, name_key
 from qualcope.errors import CodebookError, NothingToDoError
 from qualcope.interchange import codebook_rules as rules
 from qualcope.interchange.codebook_markdown import codebook_to_markdown
-from qualcope.services import codebook
+from qualcope.services import codebook, history
 from qualcope.services.codebook_merge import (
     DeleteMode,
     DeletePreview,
@@ -101,14 +102,24 @@ def add_code(
 
 
 def rename_code(
-    project: Project, code_id: int, name: str, *, expected_version: int | None = None
+    project: Project,
+    code_id: int,
+    name: str,
+    *,
+    expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> CodeNode:
+    """Rename a code. With ``expected_version`` (the code's version when it was shown) a code
+    changed since raises ``StaleEditError`` naming who changed it, unless ``overwrite``."""
     clean = checked(rules.check_name, name)
-    with project.write(f"codebook: rename {code_name(project, code_id)} to {clean}") as session:
-        code = get_code(session, code_id, expected_version)
+
+    def change(session: Session, code: Code) -> CodeNode:
         check_free_name(session, clean, code.parent_id, exclude=[code.id])
         code.name, code.name_key = clean, name_key(clean)
         return node(project, session, code)
+
+    label = f"codebook: rename {code_name(project, code_id)} to {clean}"
+    return _edit_code(project, label, code_id, expected_version, overwrite, change)
 
 
 def move_code(
@@ -165,14 +176,48 @@ def update_code(
     changes: Mapping[str, object],
     *,
     expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> CodeNode:
     """Change a code's fields: definition, inclusion, exclusion, example, colour, shortcut,
-    cues ({language: phrases}, replacing all) or kind. Unchanged values record nothing."""
+    cues ({language: phrases}, replacing all) or kind. Unchanged values record nothing.
+    With ``expected_version`` (the code's version when it was shown) a code changed since
+    raises ``StaleEditError`` naming who changed it, unless ``overwrite``."""
     values = _validated(changes)
-    with project.write(f"codebook: edit {code_name(project, code_id)}") as session:
-        code = get_code(session, code_id, expected_version)
+
+    def change(session: Session, code: Code) -> CodeNode:
         _apply(session, code, values)
         return node(project, session, code)
+
+    label = f"codebook: edit {code_name(project, code_id)}"
+    return _edit_code(project, label, code_id, expected_version, overwrite, change)
+
+
+def _edit_code(
+    project: Project,
+    label: str,
+    code_id: int,
+    expected_version: int | None,
+    overwrite: bool,
+    change: Callable[[Session, Code], CodeNode],
+) -> CodeNode:
+    """One edit of a code, optimistic as ``codings._edit_coding``: a code no longer at
+    ``expected_version``, or changed by another writer between this action's read and write,
+    raises ``StaleEditError``; without a check such a race runs the edit again."""
+    check = expected_version is not None and not overwrite
+
+    def action(session: Session) -> CodeNode:
+        code = get_code(session, code_id)
+        what = f"the code {code.name!r}"
+        if check and code.version != expected_version:
+            raise history.stale_edit(session, what, "codes", code.id)
+        try:
+            return change(session, code)
+        except StaleDataError as exc:
+            if not check:
+                raise
+            raise history.stale_edit_after(project, what, "codes", code_id) from exc
+
+    return project.run_write(label, action)
 
 
 def set_cues(project: Project, code_id: int, language: str, phrases: Iterable[str]) -> CodeNode:

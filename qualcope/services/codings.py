@@ -7,15 +7,16 @@ with a coding is exactly ``text[start:end]`` (reliability.md C4-7).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from qualcope.db.models import Code, Coder, Coding, CodingLink, Document
 from qualcope.domain import CodingView, LinkView
 from qualcope.errors import ConflictError, NotFoundError, QualcopeError
-from qualcope.services import codetree
+from qualcope.services import codetree, history
 from qualcope.services.ownership import check_change
 from qualcope.services.project import Project
 
@@ -108,8 +109,13 @@ def add_coding(
     origin: str = "manual",
     suggestion_id: int | None = None,
 ) -> CodingView:
-    """Code the span [start, end) of a document with a code."""
-    with project.write("apply code") as session:
+    """Code the span [start, end) of a document with a code.
+
+    The hot path of several coders at once: run with ``Project.run_write``, so a race lost to
+    another writer (PostgreSQL serialization failure or deadlock, a duplicate inserted between
+    the check and the insert, SQLite still locked) runs the whole action again."""
+
+    def action(session: Session) -> CodingView:
         document = _document(session, document_id)
         code = _code(session, code_id)
         coding = create_coding(
@@ -125,31 +131,46 @@ def add_coding(
         )
         return _views(session, [coding])[0]
 
+    return project.run_write("apply code", action)
+
 
 def remove_coding(project: Project, coding_id: int, *, others_confirmed: bool = False) -> None:
     """Remove a coding (and its links). Another coder's coding only when the coder confirmed
-    it (``others_confirmed``) and the project does not protect it (``services.ownership``)."""
-    with project.write("remove coding") as session:
+    it (``others_confirmed``) and the project does not protect it (``services.ownership``).
+    Run with ``Project.run_write`` (see ``add_coding``)."""
+
+    def action(session: Session) -> None:
         coding = _coding(session, coding_id, project)
         check_change(session, project, coding, "remove", others_confirmed=others_confirmed)
-        for link in session.scalars(
+        for found in session.scalars(
             select(CodingLink).where(
                 (CodingLink.source_coding_id == coding_id)
                 | (CodingLink.target_coding_id == coding_id)
             )
         ):
-            session.delete(link)
+            session.delete(found)
         session.flush()
         session.delete(coding)
+        session.flush()
+
+    project.run_write("remove coding", action)
 
 
 def recode(
-    project: Project, coding_id: int, code_id: int, *, others_confirmed: bool = False
+    project: Project,
+    coding_id: int,
+    code_id: int,
+    *,
+    others_confirmed: bool = False,
+    expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> CodingView:
     """Move a coding to another code (a split of a code is a series of recodes). Another
-    coder's coding only as ``remove_coding`` allows."""
-    with project.write("recode") as session:
-        coding = _coding(session, coding_id, project)
+    coder's coding only as ``remove_coding`` allows. With ``expected_version`` (the coding's
+    version when it was shown) a coding changed since raises ``StaleEditError`` naming who
+    changed it, unless ``overwrite``."""
+
+    def change(session: Session, coding: Coding) -> CodingView:
         code = _code(session, code_id)
         if coding.code_id == code.id:
             return _views(session, [coding])[0]
@@ -169,18 +190,56 @@ def recode(
         session.flush()
         return _views(session, [coding])[0]
 
+    return _edit_coding(project, "recode", coding_id, expected_version, overwrite, change)
+
 
 def set_memo(
-    project: Project, coding_id: int, memo: str, expected_version: int | None = None
+    project: Project,
+    coding_id: int,
+    memo: str,
+    expected_version: int | None = None,
+    *,
+    overwrite: bool = False,
 ) -> CodingView:
-    """Replace a coding's memo; refuses when someone changed the coding meanwhile."""
-    with project.write("edit memo") as session:
-        coding = _coding(session, coding_id, project)
-        if expected_version is not None and coding.version != expected_version:
-            raise ConflictError("the coding changed since it was shown; reload and try again")
+    """Replace a coding's memo. With ``expected_version`` (the coding's version when it was
+    shown) a coding changed since raises ``StaleEditError`` naming who changed it, unless
+    ``overwrite``."""
+
+    def change(session: Session, coding: Coding) -> CodingView:
         coding.memo = memo.strip()
         session.flush()
         return _views(session, [coding])[0]
+
+    return _edit_coding(project, "edit memo", coding_id, expected_version, overwrite, change)
+
+
+def _edit_coding(
+    project: Project,
+    label: str,
+    coding_id: int,
+    expected_version: int | None,
+    overwrite: bool,
+    change: Callable[[Session, Coding], CodingView],
+) -> CodingView:
+    """One edit of a coding, optimistic: refused with ``StaleEditError`` when the coding is no
+    longer at ``expected_version``, or when another writer commits a change of it between this
+    action's read and its write (the version column makes that UPDATE match no row:
+    ``StaleDataError``). Without a check (no version, or ``overwrite``) such a race runs the
+    edit again on the fresh row (``Project.run_write``)."""
+    check = expected_version is not None and not overwrite
+
+    def action(session: Session) -> CodingView:
+        coding = _coding(session, coding_id, project)
+        if check and coding.version != expected_version:
+            raise history.stale_edit(session, "this coding", "codings", coding.id)
+        try:
+            return change(session, coding)
+        except StaleDataError as exc:
+            if not check:
+                raise
+            raise history.stale_edit_after(project, "this coding", "codings", coding_id) from exc
+
+    return project.run_write(label, action)
 
 
 def link(

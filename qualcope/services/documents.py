@@ -23,7 +23,8 @@ from qualcope.db.models import (
     Segment,
 )
 from qualcope.domain import DocumentRef, DocumentView, SegmentSpec, SegmentView
-from qualcope.errors import NotFoundError
+from qualcope.errors import NotFoundError, StaleEditError
+from qualcope.services import history
 from qualcope.services.positions import DocumentPositions, load_positions
 from qualcope.services.project import Project
 
@@ -354,9 +355,19 @@ def set_finished(project: Project, document_id: int, finished: bool = True) -> N
             status.finished = finished
 
 
-def set_document_memo(project: Project, document_id: int, text: str) -> None:
-    """This coder's memo on a document (empty text removes it)."""
-    with project.write("edit document memo") as session:
+def set_document_memo(
+    project: Project,
+    document_id: int,
+    text: str,
+    *,
+    expected_text: str | None = None,
+    overwrite: bool = False,
+) -> None:
+    """This coder's memo on a document (empty text removes it). With ``expected_text`` (the
+    memo as the editor showed it) a memo saved differently since (in another window) raises
+    ``StaleEditError`` naming who and when, unless ``overwrite``."""
+
+    def action(session: Session) -> None:
         if session.get(Document, document_id) is None:
             raise NotFoundError(f"no document {document_id}")
         coder_id = project.coder_id(session)
@@ -365,9 +376,17 @@ def set_document_memo(project: Project, document_id: int, text: str) -> None:
                 Memo.document_id == document_id, Memo.coder_id == coder_id, Memo.code_id.is_(None)
             )
         )
+        current = memo.text if memo is not None else ""
+        if expected_text is not None and not overwrite and current != expected_text.strip():
+            if memo is None:
+                raise StaleEditError("your memo on this document")
+            raise history.stale_edit(session, "your memo on this document", "memos", memo.id)
         if memo is None and text.strip():
             session.add(Memo(document_id=document_id, coder_id=coder_id, text=text.strip()))
         elif memo is not None and not text.strip():
             session.delete(memo)
         elif memo is not None:
             memo.text = text.strip()
+        session.flush()
+
+    project.run_write("edit document memo", action)

@@ -9,13 +9,16 @@ the log stays append-only and a redone change can be undone again.
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcope.db.history import Change, apply_changes, load_changes, write_action
-from qualcope.db.models import Action
+from qualcope.db.models import Action, Coder, Event
 from qualcope.domain import ActionSummary
-from qualcope.errors import NothingToDoError
+from qualcope.errors import NothingToDoError, StaleEditError
 from qualcope.services.project import Project
 
 
@@ -55,6 +58,37 @@ def _last_redoable(session: Session, coder_id: int) -> Action | None:
     )
 
 
+def last_change(session: Session, table: str, row_id: int) -> tuple[str | None, datetime | None]:
+    """Who changed a row last and when, from the event log: (coder name, time), or
+    (None, None) when the log has no event of the row. Used to say who made an edit stale."""
+    key = json.dumps({"id": row_id})
+    found = session.execute(
+        select(Coder.name, Event.created_at)
+        .join(Action, Action.id == Event.action_id)
+        .outerjoin(Coder, Coder.id == Action.coder_id)
+        .where(Event.table_name == table, Event.row_id == key)
+        .order_by(Event.id.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None, None
+    return found[0], found[1]
+
+
+def stale_edit(session: Session, what: str, table: str, row_id: int) -> StaleEditError:
+    """The error for an edit of a row someone changed since the editor read it, naming who
+    changed it last and when (``what``: "this coding", "'Avoidance'")."""
+    by, at = last_change(session, table, row_id)
+    return StaleEditError(what, by=by, at=at)
+
+
+def stale_edit_after(project: Project, what: str, table: str, row_id: int) -> StaleEditError:
+    """``stale_edit`` read in a session of its own: for a unit of work that failed (its
+    session is rolled back and unusable)."""
+    with project.read() as session:
+        return stale_edit(session, what, table, row_id)
+
+
 def can_undo(project: Project) -> str | None:
     """The label of what undo would revert, or None."""
     with project.read() as session:
@@ -73,8 +107,6 @@ def can_redo(project: Project) -> str | None:
 
 
 def _coder(project: Project, session: Session) -> int | None:
-    from qualcope.db.models import Coder
-
     return session.scalar(select(Coder.id).where(Coder.name == project.coder))
 
 

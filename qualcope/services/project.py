@@ -5,15 +5,20 @@ coding workflow shows and learns from this coder's own codings only.
 
 ``Project.read()`` gives a session for reading; ``Project.write(label)``
 gives a session whose changes are committed as one transaction and written
-to the event log as one undoable action. Database faults become one-line
-``QualcopeError``s and leave the project as it was.
+to the event log as one undoable action. ``Project.run_write(label, action)`` is the
+same for an action given as a callable, run again from scratch when the database aborted it
+for a race with another writer (the coding hot path of a team project: see its docstring).
+Database faults become one-line ``QualcopeError``s and leave the project as it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
@@ -26,6 +31,13 @@ from qualcope.db import engine as engines
 from qualcope.db import lifecycle
 from qualcope.db.models import Coder
 from qualcope.errors import ConflictError, ProjectBusyError, ProjectError, QualcopeError
+
+T = TypeVar("T")
+# ``run_write``: how often a unit of work is tried, and the first backoff (doubled, jittered).
+WRITE_ATTEMPTS = 4
+RETRY_BASE_DELAY = 0.02
+# PostgreSQL: serialization failure, deadlock, unique violation (lost a check-then-insert race).
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "23505"})
 
 
 class Project:
@@ -89,24 +101,73 @@ class Project:
     @contextmanager
     def write(self, label: str, *, undoable: bool = True) -> Iterator[Session]:
         """One user action: one IMMEDIATE transaction, logged as one action."""
+        with self._translate_errors(), self._unit_of_work(label, undoable) as session:
+            yield session
+
+    def run_write(
+        self,
+        label: str,
+        action: Callable[[Session], T],
+        *,
+        undoable: bool = True,
+        attempts: int = WRITE_ATTEMPTS,
+    ) -> T:
+        """Run ``action(session)`` as one user action, like ``write``, and run the whole of it
+        again when the database gave up on it for a reason another try can clear.
+
+        Why the action is a callable: when several coders write at once, PostgreSQL may abort
+        a transaction that lost a race — a serialization failure (SQLSTATE 40001), a deadlock
+        (40P01), or a unique key another transaction inserted between our check and our insert
+        (23505) — and SQLite may still be locked by another writer after the busy timeout.
+        Nothing of the aborted transaction was kept, and what the action read may be out of
+        date, so the only safe retry is the whole unit of work from a fresh session (re-reading
+        everything and re-checking every rule), which a ``with`` block cannot do. A
+        ``StaleDataError`` escaping the action (a row it changed was changed and committed by
+        someone else between its read and its write, and the action did not turn that into a
+        ``StaleEditError``) is retried the same way. Up to ``attempts`` tries with a short
+        jittered backoff; then the one-line error ``write`` would give, which says so. The
+        action may run more than once: it must only touch the session.
+        """
+        for attempt in range(1, max(1, attempts) + 1):
+            try:
+                with self._unit_of_work(label, undoable) as session:
+                    return action(session)
+            except (StaleDataError, DBAPIError) as exc:
+                if attempt >= attempts or not self._retryable(exc):
+                    raise self._translated(exc, attempts=attempt) from exc
+                time.sleep(RETRY_BASE_DELAY * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextmanager
+    def _unit_of_work(self, label: str, undoable: bool) -> Iterator[Session]:
         from qualcope.db.history import ChangeRecorder  # noqa: PLC0415 - writes only
 
-        with self._translate_errors():
-            session = Session(engines.write_engine(self.engine), expire_on_commit=False)
-            recorder = ChangeRecorder(session)
-            try:
-                with session.begin():
-                    session.info["recorder"] = recorder
-                    session.info["coder_id"] = self._ensure_coder(session)
-                    yield session
-                    self.last_action_id = recorder.write(
-                        label, session.info["coder_id"], undoable=undoable
-                    )
-                # Cache the coder id only once the transaction that may have created it committed.
-                self._coder_id = int(session.info["coder_id"])
-            finally:
-                recorder.close()
-                session.close()
+        session = Session(engines.write_engine(self.engine), expire_on_commit=False)
+        recorder = ChangeRecorder(session)
+        try:
+            with session.begin():
+                session.info["recorder"] = recorder
+                session.info["coder_id"] = self._ensure_coder(session)
+                yield session
+                self.last_action_id = recorder.write(
+                    label, session.info["coder_id"], undoable=undoable
+                )
+            # Cache the coder id only once the transaction that may have created it committed.
+            self._coder_id = int(session.info["coder_id"])
+        finally:
+            recorder.close()
+            session.close()
+
+    def _retryable(self, exc: BaseException) -> bool:
+        """True for a failure that running the whole unit of work again may clear."""
+        if isinstance(exc, StaleDataError):
+            return True
+        if not isinstance(exc, DBAPIError):
+            return False
+        if engines.is_sqlite(self.url):
+            message = str(exc.orig).lower()
+            return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
+        return getattr(exc.orig, "sqlstate", None) in RETRY_SQLSTATES
 
     def coder_id(self, session: Session) -> int:
         """The current coder's id (created on first write)."""
@@ -134,25 +195,41 @@ class Project:
             yield
         except QualcopeError:
             raise
-        except StaleDataError as exc:
-            raise ConflictError(
-                "someone else changed this since it was shown; reload and try again"
-            ) from exc
-        except IntegrityError as exc:
-            raise ConflictError(f"the change breaks a project rule ({exc.orig})") from exc
-        except OperationalError as exc:
+        except (StaleDataError, DBAPIError) as exc:
+            raise self._translated(exc) from exc
+
+    def _translated(self, exc: BaseException, *, attempts: int = 1) -> QualcopeError:
+        """The one-line error of a database fault (``attempts``: how often it was tried)."""
+        tried = f" (tried {attempts} times)" if attempts > 1 else ""
+        if isinstance(exc, StaleDataError):
+            return ConflictError(
+                f"someone else changed this since it was shown; reload and try again{tried}"
+            )
+        if isinstance(exc, IntegrityError):
+            return ConflictError(f"the change breaks a project rule ({exc.orig})")
+        if isinstance(exc, OperationalError):
             message = str(exc.orig).lower()
+            sqlstate = getattr(exc.orig, "sqlstate", None)
             if "locked" in message or "busy" in message:
-                raise ProjectBusyError(
-                    "the project is busy (another qualcope is writing); try again",
+                return ProjectBusyError(
+                    f"the project is busy (another qualcope is writing); try again{tried}",
                     path=self.location,
-                ) from exc
+                )
+            if sqlstate in ("40001", "40P01"):
+                return ProjectBusyError(
+                    "other coders were changing the same rows at the same moment; "
+                    f"nothing was saved, try again{tried}",
+                    path=self.location,
+                )
             if "full" in message:
-                raise ProjectError(
-                    "disk full: the change was not saved", path=self.location
-                ) from exc
+                return ProjectError("disk full: the change was not saved", path=self.location)
             if "readonly" in message or "read-only" in message:
-                raise ProjectError("the project is read-only", path=self.location) from exc
-            raise ProjectError(f"database error: {exc.orig}", path=self.location) from exc
-        except DBAPIError as exc:
-            raise ProjectError(f"database error: {exc.orig}", path=self.location) from exc
+                return ProjectError("the project is read-only", path=self.location)
+            return ProjectError(f"database error: {_first_line(exc.orig)}", path=self.location)
+        if isinstance(exc, DBAPIError):
+            return ProjectError(f"database error: {_first_line(exc.orig)}", path=self.location)
+        raise exc
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

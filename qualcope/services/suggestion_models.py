@@ -69,10 +69,15 @@ def _coder_filter(session: Session, column: Any, coder: str | None) -> list[Any]
 
 
 def read_corpus(
-    session: Session, documents: Iterable[int] | None = None, *, coder: str | None = None
+    session: Session,
+    documents: Iterable[int] | None = None,
+    *,
+    coder: str | None = None,
+    unit: str = "sentence",
 ) -> Corpus:
     """Units of the documents and every label; with ``coder``, only that coder's codings,
-    decisions and finished marks (blind coding: nothing learnt from anyone else)."""
+    decisions and finished marks (blind coding: nothing learnt from anyone else);
+    ``unit``: 'sentence' or 'turn' (``units.units_of_document``)."""
     from qualcope.nlp.pipeline import spacy_lang
     from qualcope.nlp.units import SegmentRow, units_of_document
 
@@ -94,7 +99,9 @@ def read_corpus(
     for doc_id, text, language in session.execute(query):
         lang = spacy_lang(language)
         corpus.languages[doc_id] = lang
-        corpus.units[doc_id] = units_of_document(doc_id, text, segments.get(doc_id, []), lang)
+        corpus.units[doc_id] = units_of_document(
+            doc_id, text, segments.get(doc_id, []), lang, unit=unit
+        )
     own_coding = _coder_filter(session, Coding.coder_id, coder)
     own_decision = _coder_filter(session, Row.coder_id, coder)
     corpus.codings = [
@@ -165,7 +172,13 @@ def _stored_model(project: Project, lang: str, warnings: list[str]) -> tuple[Any
     try:
         return from_artifact(data, config, meta.get("sha256")), (model_id, meta)
     except CorruptModelError as exc:
-        warnings.append(f"the stored {lang} suggestion model was discarded ({exc}); retraining")
+        if "earlier qualcope" in str(exc):
+            warnings.append(
+                f"the stored {lang} suggestion model was made by an earlier qualcope; "
+                "retraining it with the calibrated classifier"
+            )
+        else:
+            warnings.append(f"the stored {lang} suggestion model was discarded ({exc}); retraining")
         with project.write("discard damaged model", undoable=False) as session:
             session.execute(delete(ModelArtifact).where(ModelArtifact.id == model_id))
         return None, None
@@ -225,7 +238,9 @@ def models(
                 out[lang] = (blind.nlp, model_info(None, lang, blind.meta))
             continue
         nlp, stored = (None, None) if retrain else _stored_model(project, lang, warnings)
-        if nlp is not None and not retrain_due(stored[1], book, decisions, RETRAIN_EVERY):
+        if nlp is not None and not retrain_due(
+            stored[1], book, decisions, RETRAIN_EVERY, corpus.negatives
+        ):
             out[lang] = (nlp, model_info(stored[0], lang, stored[1]))
             continue
         trained = train_model(

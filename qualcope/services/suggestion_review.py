@@ -82,8 +82,37 @@ def get_suggestion(project: Project, suggestion_id: int) -> SuggestionView:
         return _views(session, [row])[0]
 
 
+def code_figures(session: Session) -> dict[int, str]:
+    """code id -> how the stored classifier did on the documents it held out while
+    calibrating (the review queue shows it beside each suggestion)."""
+    from qualcope.db.models import ModelArtifact
+    from qualcope.nlp.corpus import MODEL_KIND
+
+    out: dict[int, str] = {}
+    for meta in session.scalars(select(ModelArtifact.meta).where(ModelArtifact.kind == MODEL_KIND)):
+        positives = (meta or {}).get("positives", {})
+        for code, counts in (meta or {}).get("held_out", {}).items():
+            coded, shown, right = (int(v) for v in counts)
+            precision = right / shown if shown else 0.0
+            recall = right / coded if coded else 0.0
+            f1 = 2 * precision * recall / (precision + recall) if right else 0.0
+            out[int(code)] = (
+                f"classifier on unseen documents: {right} of {shown} suggestions right, "
+                f"{right} of {coded} codings found (F1 {f1:.2f}); "
+                f"learnt from {positives.get(code, coded)} codings"
+            )
+    return out
+
+
 def _views(session: Session, rows: Sequence[Row]) -> list[SuggestionView]:
+    from qualcope.nlp.training import MIN_POSITIVES
+
     paths = codetree.paths_by_id(session)
+    figures = code_figures(session) if rows else {}
+    # Without a stored model (none trained yet, or blind) there is nothing to say.
+    cues_only = (
+        f"cue phrases only: fewer than {MIN_POSITIVES} codings to learn from" if figures else ""
+    )
     texts: dict[int, str] = {}
     for doc_id in {r.document_id for r in rows}:
         texts[doc_id] = session.scalar(select(Document.text).where(Document.id == doc_id)) or ""
@@ -101,6 +130,7 @@ def _views(session: Session, rows: Sequence[Row]) -> list[SuggestionView]:
             method=r.method,
             status=r.status,
             text=texts[r.document_id][r.start : r.end],
+            code_figure=figures.get(r.code_id, cues_only),
         )
         for r in rows
     ]

@@ -26,8 +26,9 @@ from qualcope.db.models import Coder, Coding, Document
 from qualcope.db.models import Suggestion as Row
 from qualcope.domain import ProgressCallback, StopCallback, never_stop, no_progress
 from qualcope.errors import NotFoundError, SuggestionError
+from qualcope.nlp.engine import SUGGEST_THRESHOLD
 from qualcope.nlp.results import Candidate, Evaluation, SuggestRun
-from qualcope.nlp.training import SpanLabel
+from qualcope.nlp.training import NEGATIVE_RULES, NEGATIVES_CODED_THROUGH, SpanLabel
 from qualcope.services import codetree, suggestion_models
 from qualcope.services.project import Project
 from qualcope.services.suggestion_models import (  # noqa: F401 - one entry point for callers
@@ -68,16 +69,25 @@ def suggest(
     code: str | None = None,
     document_id: int | None = None,
     retrain: bool = False,
+    negatives: str = NEGATIVES_CODED_THROUGH,
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
 ) -> SuggestRun:
     """Compute and store this coder's pending suggestions (for one code/document when given).
 
+    ``negatives``: which unfinished documents give negatives (``nlp.training``): by default
+    also those coded from start to end, so a project coded elsewhere learns at once.
     Blind (``project.blind``): learnt from this coder's own codings and decisions only, with
     a classifier trained for this run (``suggestion_models.models``).
     """
     from qualcope.nlp.generate import generate
     from qualcope.nlp.pipeline import trained_pipeline_warning
+    from qualcope.nlp.training_summary import training_notes
+
+    if negatives not in NEGATIVE_RULES:
+        raise SuggestionError(
+            f"--negatives must be one of {', '.join(NEGATIVE_RULES)}, not {negatives!r}"
+        )
 
     with project.read() as session:
         book = read_codebook(session)
@@ -90,6 +100,7 @@ def suggest(
             raise NotFoundError(f"no document {document_id}")
         # Blind, the corpus holds only this coder's labels (``Project.visible_coder``).
         corpus = read_corpus(session, coder=project.visible_coder)
+        corpus.negatives = negatives
         decisions = decision_count(session, project.visible_coder)
         done = _done(session, coder_id(project, session))
     if not book.has_cues() and not corpus.codings:
@@ -121,8 +132,11 @@ def suggest(
         should_stop=should_stop,
     )
     infos = tuple(info for _nlp, info in models.values())
+    notes = tuple(training_notes(book, corpus, infos, codes, langs))
     if result is None:
-        return SuggestRun(0, 0, 0, 0, len(codes), len(scope), infos, tuple(warnings), stopped=True)
+        return SuggestRun(
+            0, 0, 0, 0, len(codes), len(scope), infos, tuple(warnings), stopped=True, notes=notes
+        )
     candidates, scored = result
     model_ids = {lang: info.model_id for lang, (_nlp, info) in models.items()}
     created, updated, removed = _store(project, scope, codes, candidates, model_ids)
@@ -136,6 +150,7 @@ def suggest(
         models=infos,
         warnings=tuple(warnings),
         message="" if candidates else "no segment scored high enough to suggest",
+        notes=notes,
     )
 
 
@@ -225,11 +240,19 @@ def _store(
 
 
 # ------------------------------------------------------------------ evaluating
+EVALUATION_UNITS = {
+    "sentence": ("sentence",),
+    "passage": ("passage",),
+    "both": ("sentence", "passage"),
+}
+
+
 def evaluate(
     project: Project,
     *,
     folds: int = 5,
     only_coder: str | None = None,
+    unit: str = "both",
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
 ) -> Evaluation | None:
@@ -239,13 +262,28 @@ def evaluate(
     none is) every document with a coding: there, a sentence without a code
     counts as a negative for it. None when stopped. Blind: the coder's own codings only;
     ``only_coder``: that coder's codings, decisions and finished marks.
+
+    ``unit``: 'sentence' (the respondent's sentences, what ``suggest`` proposes), 'passage'
+    (the respondent's turns: a turn is a positive when a coding covers it or half of the
+    coding lies in it) or 'both': the sentence evaluation, with the passage one in
+    ``other_units``. Both use the same folds (whole documents, seeded).
     """
-    from qualcope.nlp.evaluation import LanguageSetup, cross_validate
+    from qualcope.nlp.engine import PASSAGE_THRESHOLD
+    from qualcope.nlp.evaluation import (
+        LanguageSetup,
+        cross_validate,
+        fold_ids,
+        held_out_scores,
+        passage_scores,
+    )
     from qualcope.nlp.training import LabelledUnits
 
     if folds < 2:
         raise SuggestionError("--folds must be at least 2")
+    if unit not in EVALUATION_UNITS:
+        raise SuggestionError(f"unknown unit {unit!r}: sentence, passage or both")
     coder = only_coder or project.visible_coder
+    kinds = EVALUATION_UNITS[unit]
     with project.read() as session:
         if (
             only_coder is not None
@@ -253,33 +291,63 @@ def evaluate(
         ):
             raise SuggestionError(f"no coder {only_coder!r} in the project")
         book = read_codebook(session)
-        corpus = read_corpus(session, coder=coder)
+        # Passages are scored from their sentences' held-out scores: sentences are always read.
+        corpora = {"sentence": read_corpus(session, coder=coder, unit="sentence")}
+        if "passage" in kinds:
+            corpora["passage"] = read_corpus(session, coder=coder, unit="turn")
         pooled = [] if coder is not None else _coders_sharing_documents(session)
-    documents, notes = corpus.evaluation_documents()
-    if pooled:
-        notes = [
-            f"the codings of {', '.join(pooled)} are pooled as labels where they coded the "
-            "same documents (a sentence any of them coded is a positive); evaluate against "
-            "one coder with --only-coder NAME",
-            *notes,
-        ]
-    if not corpus.codings or not documents:
+    documents, notes = corpora["sentence"].evaluation_documents()
+    if not corpora["sentence"].codings or not documents:
         return Evaluation(folds, "document", 0, 0, (), {}, message=NOTHING_TO_LEARN)
-    langs = sorted({corpus.languages[d] for d in documents})
-    data = LabelledUnits()
-    for lang in langs:
-        data.extend(corpus.labelled(lang, book.paths, documents, finished=documents))
+    langs = sorted({corpora["sentence"].languages[d] for d in documents})
     setups = {lang: LanguageSetup(book.cues_for(lang), book.texts_for(lang)) for lang in langs}
-    result = cross_validate(
-        data,
-        corpus.languages,
+    data: dict[str, LabelledUnits] = {}
+    for kind, corpus in corpora.items():
+        data[kind] = LabelledUnits()
+        for lang in langs:
+            data[kind].extend(corpus.labelled(lang, book.paths, documents, finished=documents))
+    languages = corpora["sentence"].languages
+    found = held_out_scores(
+        data["sentence"],
+        languages,
         setups,
-        book.paths,
         folds=folds,
         on_progress=on_progress,
         should_stop=should_stop,
+        folding=fold_ids(data["sentence"], folds),
     )
-    return None if result is None else replace(result, notes=tuple(notes) + result.notes)
+    if found is None:
+        return None
+    predictions = {"sentence": found}
+    if "passage" in kinds:
+        predictions["passage"] = (
+            passage_scores(data["sentence"], found[0], data["passage"]),
+            found[1],
+        )
+    results: list[Evaluation] = []
+    for kind in kinds:
+        said = notes
+        if pooled:
+            said = [
+                f"the codings of {', '.join(pooled)} are pooled as labels where they coded the "
+                f"same documents (a {kind} any of them coded is a positive); evaluate against "
+                "one coder with --only-coder NAME",
+                *notes,
+            ]
+        result = cross_validate(
+            data[kind],
+            languages,
+            setups,
+            book.paths,
+            folds=folds,
+            unit=kind,
+            predictions=predictions[kind],
+            threshold=PASSAGE_THRESHOLD if kind == "passage" else SUGGEST_THRESHOLD,
+        )
+        if result is None:
+            return None
+        results.append(replace(result, notes=tuple(said) + result.notes))
+    return replace(results[0], other_units=tuple(results[1:]))
 
 
 def _coders_sharing_documents(session: Session) -> list[str]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from qualcope.domain import ActionSummary, CodingView
-from qualcope.errors import QualcopeError
+from qualcope.errors import QualcopeError, StaleEditError
 from qualcope.services import codings, documents, ownership
 from qualcope.tui.screens.link import LinkDialog, link_targets, value_codes
 from qualcope.tui.screens.memo import MemoEditor
@@ -257,18 +257,33 @@ class CodingActions(Base):
         project = self.qapp.project
         region = (current.start, current.end)
 
-        def edited(memo: str | None) -> None:
-            if memo is None or memo.strip() == current.memo:
-                return
+        def save(memo: str, overwrite: bool) -> None:
             self.qapp.write(
                 self._with_action_id(
-                    lambda: codings.set_memo(project, current.id, memo, current.version)
+                    lambda: codings.set_memo(
+                        project, current.id, memo, current.version, overwrite=overwrite
+                    )
                 ),
                 self.alive(
                     lambda result: self._after_write(self._stored, result[0], result[1], region)
                 ),
-                self.alive(lambda _error: self._after_error(*region)),
+                self.alive(lambda error: failed(memo, error)),
             )
+
+        def failed(memo: str, error: QualcopeError) -> None:
+            self._after_error(*region)
+            if isinstance(error, StaleEditError):  # someone saved the coding meanwhile
+                self.app.push_screen(
+                    CodebookConfirm(
+                        Text(str(error)), [("r", "reload (drop my memo)"), ("o", "overwrite")]
+                    ),
+                    lambda choice: choice == "o" and save(memo, True),
+                )
+
+        def edited(memo: str | None) -> None:
+            if memo is None or memo.strip() == current.memo:
+                return
+            save(memo, False)
 
         title = f"Memo on {current.code_path.rpartition('/')[2]} ({current.coder})"
         self.app.push_screen(MemoEditor(title, current.memo), edited)
@@ -323,7 +338,7 @@ class CodingActions(Base):
                 self.notify("document memo saved", markup=False, timeout=2)
 
             self.qapp.write(
-                lambda: documents.set_document_memo(project, doc.id, memo),
+                lambda: documents.set_document_memo(project, doc.id, memo, expected_text=doc.memo),
                 self.alive(saved),
                 self.alive(self._reread),
             )

@@ -130,3 +130,96 @@ def test_evaluation_reports_every_method_per_code_and_macro() -> None:
     assert by_code[2].by_method["classifier"].f1 > 0.5  # learnt from the coded examples alone
     assert result.macro["cue"].f1 == pytest.approx((cue_1.f1 + 0.0) / 2)
     assert set(result.groups) == {"G"}
+    # Intervals over documents hold the estimates; the comparison uses paired resamples.
+    assert result.unit == "sentence" and result.resamples == 200
+    for scores in [
+        *(s for c in result.codes for s in c.by_method.values()),
+        *result.macro.values(),
+    ]:
+        assert scores.f1_low is not None and scores.f1_high is not None
+        assert scores.f1_low <= scores.f1_high
+    assert (
+        result.macro["combined"].f1_low
+        <= result.macro["combined"].f1
+        <= result.macro["combined"].f1_high
+    )
+    assert result.difference is not None
+    assert result.difference.value == pytest.approx(
+        result.macro["combined"].f1 - result.macro["cue"].f1
+    )
+    shown, every = result.calibration
+    assert shown.floor > 0 and every.floor == 0 and 0 < shown.count <= every.count
+    assert 0 <= shown.ece <= 1
+    assert [(b.low, b.codes) for b in result.curve] == [(20, 2)]  # 20 positives each
+    assert any("is noise" in n for n in result.notes)
+    assert any("nothing is tuned" in n for n in result.notes)
+
+
+def test_passages_are_respondent_turns_or_the_sentences_of_a_turn() -> None:
+    text = "Q: Why?\n\nA: Because. We left early!\n\nQ: And?\n\nA: No. Never again."
+    q1, a, q2 = (text.index("Why?"), text.index("Because"), text.index("And?"))
+    a_end, b = text.index("!") + 1, text.index("No.")
+    turns = [
+        SegmentRow(1, "turn", q1, q1 + 4, True),
+        SegmentRow(2, "turn", a, a_end, False),
+        SegmentRow(5, "turn", q2, q2 + 4, True),
+        SegmentRow(6, "turn", b, len(text), False),
+    ]
+    sentences = [
+        SegmentRow(2, "sentence", a, a + 8, False),
+        SegmentRow(2, "sentence", a + 9, a_end, False),
+        SegmentRow(6, "sentence", b, b + 3, False),
+        SegmentRow(6, "sentence", b + 4, len(text), False),
+    ]
+    passages = units_of_document(1, text, turns + sentences, "en", unit="turn")
+    assert [u.text for u in passages] == ["Because. We left early!", "No. Never again."]
+    # Sentences without their turn rows: grouped by the turn that holds them.
+    grouped = units_of_document(1, text, sentences, "en", unit="turn")
+    assert [(u.segment_id, u.text) for u in grouped] == [
+        (2, passages[0].text),
+        (6, passages[1].text),
+    ]
+    # No segments at all: no turns to speak of, so the passages are the sentences.
+    plain = "Wij zijn toen gestopt. Daarna niet meer gegaan!"
+    assert len(units_of_document(9, plain, [], "nl", unit="turn")) == 2
+    with pytest.raises(ValueError, match="unknown unit"):
+        units_of_document(1, text, turns, "en", unit="paragraph")
+
+
+def test_passage_evaluation_counts_turns_not_sentences() -> None:
+    # Six documents of four respondent turns of two sentences; in each document two turns
+    # hold two coded sentences each (4 codings), so code 1 has 2 positive turns per document.
+    positive = "We complained to the alderman about the bus. They answered our letter."
+    negative = "The bus was late again. We had coffee in the garden."
+    units, sentence_units, codings = [], [], []
+    for doc in range(6):
+        position = 0
+        for turn in range(4):
+            text = positive if turn < 2 else negative
+            units.append(Unit(doc, turn, position, position + len(text), text))
+            cut = text.index(". ") + 1
+            sentence_units += [
+                Unit(doc, turn, position, position + cut, text[:cut]),
+                Unit(doc, turn, position + cut + 1, position + len(text), text[cut + 1 :]),
+            ]
+            if turn < 2:
+                codings += [
+                    SpanLabel(doc, position, position + cut, 1),
+                    SpanLabel(doc, position + cut + 1, position + len(text), 1),
+                ]
+            position += len(text) + 2
+    setup = {"en": LanguageSetup({1: ["alderman"]}, {1: []})}
+    found = {}
+    for kind, chosen in (("passage", units), ("sentence", sentence_units)):
+        data = label_units(chosen, codings, finished_documents=range(6), codes={1})
+        found[kind] = cross_validate(
+            data, dict.fromkeys(range(6), "en"), setup, {1: "G/One"}, folds=3, unit=kind, epochs=2
+        )
+    passage, sentence = found["passage"], found["sentence"]
+    assert passage is not None and sentence is not None
+    assert (passage.unit, passage.units, passage.documents) == ("passage", 24, 6)
+    assert passage.codes[0].positives == 12 and sentence.codes[0].positives == 24
+    cue = passage.codes[0].by_method["cue"]
+    assert (cue.support, cue.predicted, cue.true_positives) == (12, 12, 12)
+    assert sentence.codes[0].by_method["cue"].true_positives == 12  # one sentence per turn
+    assert passage.folds == sentence.folds == 3 and passage.split == "document"

@@ -31,7 +31,7 @@ TURNS = [
         "So I just stopped going to the meetings. "
         f"{HOSTILE} "
         "We found a compromise in the end. "
-        "Then I had to choose between the two. "
+        "Then I had to choose between the budget and the volunteers. "
         "The weather was fine that day.",
     ),
 ]

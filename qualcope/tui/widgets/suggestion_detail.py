@@ -25,6 +25,8 @@ def detail_text(view: SuggestionView | None, context: tuple[str, str, str] | Non
     text = Text()
     text.append(safe_text(view.code_path), style="bold")
     text.append(f"\nscore {view.score:.2f} · {view.method} · {view.status}\n", style="dim")
+    if view.code_figure:
+        text.append(safe_text(view.code_figure) + "\n", style="dim italic")
     text.append("Why: ", style="bold")
     text.append(safe_text(view.reason or "—"))
     text.append("\n\n")

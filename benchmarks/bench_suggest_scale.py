@@ -271,16 +271,47 @@ def suggest(book: Codebook, corpus: Corpus, models: dict, done: Done) -> tuple[f
 
 
 def evaluate(book: Codebook, corpus: Corpus) -> tuple[float, dict[str, float]]:
-    """``suggest evaluate --folds 5 --unit both``: seconds, and the macro F1 per unit."""
-    from qualcope.nlp.evaluation import LanguageSetup, cross_validate
+    """``suggest evaluate --folds 5 --unit both`` as the service does it: one cross-validation
+    of the sentences, passages scored from their sentences' held-out scores. Seconds, and the
+    macro F1 per unit."""
+    from qualcope.nlp.engine import PASSAGE_THRESHOLD
+    from qualcope.nlp.evaluation import (
+        LanguageSetup,
+        cross_validate,
+        fold_ids,
+        held_out_scores,
+        passage_scores,
+    )
 
     setups = {"en": LanguageSetup(book.cues_for("en"), book.texts_for("en"))}
     began = time.perf_counter()
+    documents = corpus.finished
+    sentences = corpus.labelled("en", book.paths, documents, finished=documents)
+    turns = passages(corpus).labelled("en", book.paths, documents, finished=documents)
+    found = held_out_scores(
+        sentences, corpus.languages, setups, folds=5, folding=fold_ids(sentences, 5)
+    )
+    assert found is not None
     scores = {}
-    for unit, data in (("sentence", corpus), ("passage", passages(corpus))):
-        documents = data.finished
-        labelled = data.labelled("en", book.paths, documents, finished=documents)
-        result = cross_validate(labelled, data.languages, setups, book.paths, folds=5, unit=unit)
+    for unit, data, predictions, threshold in (
+        ("sentence", sentences, found, None),
+        (
+            "passage",
+            turns,
+            (passage_scores(sentences, found[0], turns), found[1]),
+            PASSAGE_THRESHOLD,
+        ),
+    ):
+        result = cross_validate(
+            data,
+            corpus.languages,
+            setups,
+            book.paths,
+            folds=5,
+            unit=unit,
+            predictions=predictions,
+            **({} if threshold is None else {"threshold": threshold}),
+        )
         assert result is not None
         scores[unit] = result.macro["combined"].f1
     return time.perf_counter() - began, scores

@@ -8,11 +8,12 @@ of a finished document), so a positive in an unfinished document teaches nothing
 the other codes.
 
 **Calibrated.** A score is meant to be read as "about this share of such suggestions
-is right". The model is trained CALIBRATION_FOLDS more times, each time without a part
-of the documents, and its logits on the documents it did not see fit a Platt scaling
-(two numbers shared by every label, since one code's few examples cannot fit their own);
-the final model, trained on everything, carries it. Codebook examples (``group`` -1)
-are never held out.
+is right". The model is trained CALIBRATION_FOLDS times, each time without a third of
+the documents, and each model's logits on the documents it did not see fit a Platt
+scaling (two numbers shared by every label, since one code's few examples cannot fit
+their own). The classifier is the mean of those models (cross-fitting): the same kind
+of model the calibration was fitted on. Codebook examples (``group`` -1) are never held
+out; with fewer than two documents there is one model, uncalibrated.
 
 The trained classifier is stored as compressed numpy arrays plus a JSON config, with a
 SHA-256 of the bytes, so a damaged copy is recognised (``CorruptModelError``) instead of
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 FORMAT = "qualcope.linear.v1"
 EPOCHS = linear.EPOCHS
 SEED = 7
-CALIBRATION_FOLDS = 2
+CALIBRATION_FOLDS = 3
 # Held-out rows used to fit the calibration (a sample keeps it fast on big projects).
 CALIBRATION_ROWS = 20000
 
@@ -124,7 +125,7 @@ def train(
     targets = targets_of(examples, labels)
     groups = np.fromiter((ex.group for ex in examples), np.int64, len(examples))
     folds = _calibration_folds(groups, seed)
-    rounds = len(folds) + 1
+    rounds = max(len(folds), 1)
     done = 0
 
     def epoch_done(_epoch: int) -> None:
@@ -132,10 +133,10 @@ def train(
         done += 1
         on_progress(ProgressUpdate(done, rounds * epochs, "training the classifier"))
 
-    held_logits: list[np.ndarray] = []
-    held_truth: list[np.ndarray] = []
-    held_labels: list[np.ndarray] = []
+    held: list[tuple[NDArray[np.float32], NDArray[np.bool_], NDArray[np.int32]]] = []
+    flat = targets.arrays()
     rng = np.random.default_rng(seed)
+    fold_models: list[linear.LinearModel] = []
     for test in folds:
         train_rows = np.flatnonzero(~test)
         fitted = linear.fit(
@@ -152,53 +153,54 @@ def train(
         test_rows = np.flatnonzero(test)
         if len(test_rows) > CALIBRATION_ROWS // len(folds):
             test_rows = np.sort(rng.choice(test_rows, CALIBRATION_ROWS // len(folds), False))
-        fold_model = linear.LinearModel(labels, *fitted)
-        logits = fold_model.raw_logits(features[test_rows])
-        for row, index in enumerate(test_rows.tolist()):
-            known = targets.known[index]
-            columns = np.arange(len(labels)) if known is None else known
-            truth = np.zeros(len(labels))
-            truth[targets.positives[index]] = 1.0
-            held_logits.append(logits[row, columns])
-            held_truth.append(truth[columns])
-            held_labels.append(columns)
-    fitted = linear.fit(
-        features,
-        targets,
-        len(labels),
-        epochs=epochs,
-        seed=seed,
-        should_stop=should_stop,
-        on_epoch=epoch_done,
-    )
-    if fitted is None:
-        return None
+        fold_models.append(linear.LinearModel(labels, *fitted))
+        held.append(flat.known_values(fold_models[-1].raw_logits(features[test_rows]), test_rows))
+    if fold_models:
+        # The fold models together are the classifier (their mean, one linear model): the
+        # calibration was fitted on exactly such models, where a model trained anew on all
+        # the data would have logits of another spread and make the calibration lie.
+        final = linear.average(fold_models)
+    else:
+        fitted = linear.fit(
+            features,
+            targets,
+            len(labels),
+            epochs=epochs,
+            seed=seed,
+            should_stop=should_stop,
+            on_epoch=epoch_done,
+        )
+        if fitted is None:
+            return None
+        final = linear.LinearModel(labels, *fitted)
     platt = (1.0, 0.0)
     meta: dict[str, Any] = {}
-    if held_logits:
-        logits = np.concatenate(held_logits).astype(np.float64)
-        truth = np.concatenate(held_truth)
+    if held:
+        logits = np.concatenate([h[0] for h in held])
+        truth = np.concatenate([h[1] for h in held])
+        label_index = np.concatenate([h[2] for h in held])
+        del held
         platt = linear.fit_platt(logits, truth)
         meta["held_out"] = held_out_counts(
-            labels, np.concatenate(held_labels), truth, linear.calibrated(logits, platt)
+            labels, label_index, truth, linear.calibrated(logits, platt)
         )
     meta["platt"] = list(platt)
-    model = linear.LinearModel(labels, *fitted, platt=platt)
-    return Classifier(lang, model, meta, nlp)
+    final.platt = platt
+    return Classifier(lang, final, meta, nlp)
 
 
 def held_out_counts(
     labels: Sequence[str],
-    label_index: NDArray[np.int64],
-    truth: NDArray[np.float64],
-    probability: NDArray[np.float64],
+    label_index: NDArray[np.int32],
+    truth: NDArray[np.bool_],
+    probability: NDArray[np.floating],
 ) -> dict[str, list[int]]:
     """label -> [coded, suggested, right] on the documents held out for calibration: how the
     classifier alone did at the suggestion threshold on units it had not seen."""
     from qualcope.nlp.engine import SUGGEST_THRESHOLD
 
     suggested = probability >= SUGGEST_THRESHOLD
-    yes = truth >= 0.5
+    yes = truth
     count = len(labels)
     coded = np.bincount(label_index, weights=yes, minlength=count)
     shown = np.bincount(label_index, weights=suggested, minlength=count)

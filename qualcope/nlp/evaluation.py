@@ -246,21 +246,27 @@ def _counts(
     counts = {m: np.zeros((len(codes), max(cluster, default=0) + 1, 3)) for m in METHODS}
     scores: list[float] = []
     truths: list[bool] = []
+    # Sparse: only the codes a unit is scored for or coded with are visited (a unit of a
+    # finished document knows all 300 codes, but has a score for a handful).
     for i, known in enumerate(data.labels):
         k = cluster[i]
-        for code_id, truth in known.items():
-            j = index.get(code_id)
-            if j is None:
-                continue
-            for method in METHODS:
-                score = predictions[i].get(method, {}).get(code_id, 0.0)
+        positives = [c for c in known.positives() if c in index]
+        for method in METHODS:
+            found = predictions[i].get(method, {})
+            table = counts[method]
+            for code_id, score in found.items():
+                j = index.get(code_id)
+                if j is None or code_id not in known:
+                    continue
+                truth = known[code_id]
                 if score >= threshold:
-                    counts[method][j, k, 0 if truth else 1] += 1
-                elif truth:
-                    counts[method][j, k, 2] += 1
-                if method == "combined":
+                    table[j, k, 0 if truth else 1] += 1
+                if method == "combined" and score > 0:
                     scores.append(score)
                     truths.append(truth)
+            for code_id in positives:
+                if found.get(code_id, 0.0) < threshold:
+                    table[index[code_id], k, 2] += 1
     return counts, (scores, truths)
 
 

@@ -114,6 +114,20 @@ class TargetArrays:
     known_flat: NDArray[np.int64]
     complete: NDArray[np.bool_]
 
+    def known_values(
+        self, matrix: NDArray[np.float32], rows: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float32], NDArray[np.bool_], NDArray[np.int32]]:
+        """The entries of ``matrix`` (one row per ``rows``, one column per label) whose label
+        is known for that row, flat: (values, truth, label index)."""
+        labels = matrix.shape[1]
+        truth = np.zeros(matrix.shape, dtype=bool)
+        truth[_gather(self.pos_indptr, self.pos_flat, rows)] = True
+        known = np.zeros(matrix.shape, dtype=bool)
+        known[self.complete[rows]] = True
+        known[_gather(self.known_indptr, self.known_flat, rows)] = True
+        column = np.broadcast_to(np.arange(labels, dtype=np.int32), matrix.shape)
+        return matrix[known].astype(np.float32), truth[known], column[known]
+
     def batch(
         self, rows: NDArray[np.int64], labels: int
     ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
@@ -186,6 +200,13 @@ class LinearModel:
         return calibrated(self.raw_logits(features).astype(np.float64), self.platt)
 
 
+def average(models: Sequence[LinearModel]) -> LinearModel:
+    """One linear model scoring the mean of the models' raw logits (shifts folded in)."""
+    weights = np.mean([m.weights for m in models], axis=0, dtype=np.float32)
+    bias = np.mean([m.bias - m.shift for m in models], axis=0, dtype=np.float32)
+    return LinearModel(models[0].labels, weights, bias, np.zeros_like(bias))
+
+
 def calibrated(logits: NDArray[np.float64], platt: tuple[float, float]) -> NDArray[np.float64]:
     a, b = platt
     return 1.0 / (1.0 + np.exp(-np.clip(a * logits + b, -30, 30)))
@@ -256,38 +277,48 @@ def fit(
 
 
 def fit_platt(
-    logits: NDArray[np.float64],
-    truth: NDArray[np.float64],
+    logits: NDArray[np.floating],
+    truth: NDArray[np.bool_] | NDArray[np.floating],
     *,
     max_negatives: int = 200_000,
     seed: int = 7,
 ) -> tuple[float, float]:
     """(a, b) minimising the log loss of sigmoid(a * logit + b) (Newton's method).
 
-    Past ``max_negatives`` the negatives are sampled and weighted up to match. Falls back
-    to (1, 0), the uncalibrated logits, with too few positives to trust a fit.
+    Past ``max_negatives`` the negatives are sampled (before anything is copied) and
+    weighted up to match. Falls back to (1, 0), the uncalibrated logits, with too few
+    positives to trust a fit.
     """
-    if truth.sum() < 5 or (1 - truth).sum() < 5:
+    yes = np.asarray(truth) >= 0.5
+    positive = np.flatnonzero(yes)
+    negatives = len(yes) - len(positive)
+    if len(positive) < 5 or negatives < 5:
         return 1.0, 0.0
-    weight = np.ones(len(truth))
-    negative = np.flatnonzero(truth < 0.5)
-    if len(negative) > max_negatives:
+    negative_weight = 1.0
+    if negatives > max_negatives:
         rng = np.random.default_rng(seed)
-        kept = rng.choice(negative, max_negatives, replace=False)
-        chosen = np.sort(np.concatenate([np.flatnonzero(truth >= 0.5), kept]))
-        weight = np.where(truth[chosen] >= 0.5, 1.0, len(negative) / max_negatives)
-        logits, truth = logits[chosen], truth[chosen]
+        # Draw positions among the negatives without listing them all: rank -> index.
+        ranks = np.sort(rng.choice(negatives, max_negatives, replace=False))
+        kept = ranks + np.searchsorted(positive - np.arange(len(positive)), ranks, side="right")
+        chosen = np.sort(np.concatenate([positive, kept]))
+        negative_weight = negatives / max_negatives
+        x = np.asarray(logits[chosen], dtype=np.float64)
+        t = yes[chosen].astype(np.float64)
+    else:
+        x = np.asarray(logits, dtype=np.float64)
+        t = yes.astype(np.float64)
+    weight = np.where(t > 0.5, 1.0, negative_weight)
     # Platt's targets: a little short of 0 and 1, so a perfectly separated set stays finite.
-    n_pos, n_neg = (weight * truth).sum(), (weight * (1 - truth)).sum()
-    target = np.where(truth > 0.5, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    n_pos, n_neg = float(len(positive)), float(negatives)
+    target = np.where(t > 0.5, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
     a, b = 1.0, 0.0
     for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(a * logits + b, -30, 30)))
+        p = 1.0 / (1.0 + np.exp(-np.clip(a * x + b, -30, 30)))
         d = weight * (p - target)
-        g = np.array([(d * logits).sum(), d.sum()])
+        g = np.array([(d * x).sum(), d.sum()])
         h = weight * (p * (1 - p) + 1e-9)
-        cross = (h * logits).sum()
-        hess = np.array([[(h * logits * logits).sum() + 1e-6, cross], [cross, h.sum()]])
+        cross = (h * x).sum()
+        hess = np.array([[(h * x * x).sum() + 1e-6, cross], [cross, h.sum()]])
         step = np.linalg.solve(hess, g)
         a, b = a - step[0], b - step[1]
         if abs(step).max() < 1e-6:

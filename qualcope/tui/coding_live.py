@@ -63,10 +63,11 @@ class CodingLive(Base):
             return
         self._live_busy = True
         project, after, own = app.project, doc.live_after, frozenset(app.own_actions)
+        seen = doc.live_seen
         serial, generation, length = app.write_serial, doc.generation, len(doc.text)
 
         def read() -> tuple[live.LiveChanges, Fresh]:
-            changes = live.changes_since(project, after, doc.id, ignore_actions=own)
+            changes = live.changes_since(project, after, doc.id, ignore_actions=own, seen=seen)
             spans = [span for change in changes.codings for span in change.spans]
             if changes.truncated:
                 spans = [(0, length)]
@@ -93,6 +94,7 @@ class CodingLive(Base):
         self, doc: OpenDocument, generation: int, changes: live.LiveChanges, fresh: Fresh
     ) -> None:
         doc.live_after = changes.last_event_id
+        doc.live_seen = changes.seen
         self.qapp.own_actions.update(changes.own_actions)
         if doc.generation == generation:
             for start, end, found in fresh:

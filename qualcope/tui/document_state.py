@@ -48,6 +48,7 @@ class OpenDocument:
     saved: tuple[int, int] | None = None  # the span last remembered (so leaving writes once)
     # The newest event of the log this screen shows (read before the codings: ``coding_live``).
     live_after: int = 0
+    live_seen: frozenset[int] = frozenset()  # late-commit window already shown (PostgreSQL)
 
     @property
     def id(self) -> int:
@@ -131,7 +132,7 @@ def load_document(
     shown: its codings are read too). The codings are those of the first screens and around
     the span shown.
     """
-    live_after = live.latest_event_id(project)  # first: a change made while loading is shown
+    live_after, live_seen = live.live_start(project)  # first: a change while loading is shown
     remembered = reading_positions.remembered_position(project, document_id)
     view = documents.get_document(project, document_id)
     segments = documents.list_segments(project, document_id, with_text=False)
@@ -163,6 +164,7 @@ def load_document(
         remembered=remembered,
         saved=remembered,
         live_after=live_after,
+        live_seen=live_seen,
     )
 
 

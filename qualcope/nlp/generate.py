@@ -79,18 +79,18 @@ def generate(
         for start in range(0, len(units), CHUNK):
             if should_stop():
                 return None
-            chunk = [
-                u
-                for u in units[start : start + CHUNK]
-                if content_words(u.text, lang) >= MIN_CONTENT_WORDS
-            ]
+            chunk = units[start : start + CHUNK]
             for unit, analysis in zip(chunk, engine.analyse_units(chunk), strict=True):
+                found = engine.candidates(unit, analysis, codes=chosen)
+                # Counted only where there is something to suggest: most units have nothing.
+                if not found or content_words(unit.text, lang) < MIN_CONTENT_WORDS:
+                    continue
                 out.extend(
                     (candidate, lang)
-                    for candidate in engine.candidates(unit, analysis, codes=chosen)
+                    for candidate in found
                     if not done.covers(unit, candidate.code_id)
                 )
-            scored += min(CHUNK, len(units) - start)
-            words += sum(u.text.count(" ") + 1 for u in units[start : start + CHUNK])  # about
+            scored += len(chunk)
+            words += sum(u.text.count(" ") + 1 for u in chunk)  # about: spaces, not tokens
             on_progress(ProgressUpdate(scored, total, "suggesting", words=words))
     return out, scored

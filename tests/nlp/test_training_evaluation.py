@@ -57,11 +57,11 @@ def test_codes_need_enough_positives_and_negatives_to_be_learnt() -> None:
 def test_a_cue_the_analyst_keeps_rejecting_falls_below_the_threshold() -> None:
     from qualcope.nlp.engine import SUGGEST_THRESHOLD
 
-    units = [unit(1, i * 10, i * 10 + 10) for i in range(14)]
-    rejected = [SpanLabel(1, i * 10, i * 10 + 10, 3) for i in range(12)]
-    accepted = [SpanLabel(1, 120, 130, 3), SpanLabel(1, 130, 140, 3)]
+    units = [unit(1, i * 10, i * 10 + 10) for i in range(18)]
+    rejected = [SpanLabel(1, i * 10, i * 10 + 10, 3) for i in range(16)]
+    accepted = [SpanLabel(1, 160, 170, 3), SpanLabel(1, 170, 180, 3)]
     data = label_units(units, accepted, rejected, accepted=accepted, codes={3})
-    hits = [[(3, "higher up")] for _ in range(12)] + [[(3, "alderman")] for _ in range(2)]
+    hits = [[(3, "higher up")] for _ in range(16)] + [[(3, "alderman")] for _ in range(2)]
     precision = cue_precision(data, hits)
     assert precision[(3, "higher up")] < SUGGEST_THRESHOLD < CUE_PRIOR
     assert precision[(3, "alderman")] > precision[(3, "higher up")]

@@ -90,16 +90,21 @@ def describe(url: URL) -> str:
     return str(path) if path else url.render_as_string(hide_password=True)
 
 
+def refuse_unless_new_file(path: Path) -> None:
+    """A ProjectError unless ``path`` is free for a new project file (empty files allowed)."""
+    if path.is_dir():
+        raise ProjectError("is a directory, not a project file", path=path)
+    if path.exists() and path.stat().st_size > 0:
+        raise ProjectError("a file already exists here; refusing to overwrite it", path=path)
+    if not path.parent.is_dir():
+        raise ProjectError("the folder does not exist", path=path.parent)
+
+
 def create_project(url: URL, *, revision: str = "head") -> Engine:
     """Create an empty project at url; refuse when one (or any file) is there."""
     path = engines.sqlite_path(url)
     if path is not None:
-        if path.is_dir():
-            raise ProjectError("is a directory, not a project file", path=path)
-        if path.exists() and path.stat().st_size > 0:
-            raise ProjectError("a file already exists here; refusing to overwrite it", path=path)
-        if not path.parent.is_dir():
-            raise ProjectError("the folder does not exist", path=path.parent)
+        refuse_unless_new_file(path)
     engine = engines.make_engine(url)
     if path is None and _has_tables(engine):
         raise ProjectError(

@@ -137,42 +137,38 @@ def train(
     flat = targets.arrays()
     rng = np.random.default_rng(seed)
     fold_models: list[linear.LinearModel] = []
-    for test in folds:
-        train_rows = np.flatnonzero(~test)
-        fitted = linear.fit(
-            features[train_rows],
-            _subset(targets, train_rows),
+
+    def fit(rows: NDArray[np.int64] | None) -> linear.LinearModel | None:
+        chosen = (features, targets) if rows is None else (features[rows], _subset(targets, rows))
+        found = linear.fit(
+            *chosen,
             len(labels),
             epochs=epochs,
             seed=seed,
             should_stop=should_stop,
             on_epoch=epoch_done,
         )
-        if fitted is None:
+        return None if found is None else linear.LinearModel(labels, *found)
+
+    for test in folds:
+        fold_model = fit(np.flatnonzero(~test))
+        if fold_model is None:
             return None
         test_rows = np.flatnonzero(test)
         if len(test_rows) > CALIBRATION_ROWS // len(folds):
             test_rows = np.sort(rng.choice(test_rows, CALIBRATION_ROWS // len(folds), False))
-        fold_models.append(linear.LinearModel(labels, *fitted))
-        held.append(flat.known_values(fold_models[-1].raw_logits(features[test_rows]), test_rows))
+        fold_models.append(fold_model)
+        held.append(flat.known_values(fold_model.raw_logits(features[test_rows]), test_rows))
     if fold_models:
         # The fold models together are the classifier (their mean, one linear model): the
         # calibration was fitted on exactly such models, where a model trained anew on all
         # the data would have logits of another spread and make the calibration lie.
         final = linear.average(fold_models)
     else:
-        fitted = linear.fit(
-            features,
-            targets,
-            len(labels),
-            epochs=epochs,
-            seed=seed,
-            should_stop=should_stop,
-            on_epoch=epoch_done,
-        )
-        if fitted is None:
+        single = fit(None)
+        if single is None:
             return None
-        final = linear.LinearModel(labels, *fitted)
+        final = single
     platt = (1.0, 0.0)
     meta: dict[str, Any] = {}
     if held:

@@ -124,12 +124,7 @@ def _check_destination(url: URL) -> bool | None:
     where = lifecycle.describe(url)
     path = engines.sqlite_path(url)
     if path is not None:
-        if path.is_dir():
-            raise ProjectError("is a directory, not a project file", path=path)
-        if path.exists() and path.stat().st_size > 0:
-            raise ProjectError("a file already exists here; refusing to overwrite it", path=path)
-        if not path.parent.is_dir():
-            raise ProjectError("the folder does not exist", path=path.parent)
+        lifecycle.refuse_unless_new_file(path)
         return not path.exists()
     if engines.is_sqlite(url):
         raise ProjectError("cannot copy into an in-memory database", path=where)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text, update
+from sqlalchemy import event, inspect, select, text, update
 
 from qualcope.db import engine as engines
 from qualcope.db import lifecycle
@@ -51,8 +51,26 @@ def _plain(value: Any) -> Any:
 
 
 def foreign_key_problems(project: Project) -> list[Any]:
+    """Rows that reference a missing parent: SQLite's ``PRAGMA foreign_key_check``, elsewhere
+    (PostgreSQL) the same check as a LEFT JOIN per foreign key of every table."""
     with project.engine.connect() as conn:
-        return list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
+        if conn.dialect.name == "sqlite":
+            return list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
+        problems: list[Any] = []
+        inspector = inspect(conn)
+        for table in inspector.get_table_names():
+            for fk in inspector.get_foreign_keys(table):
+                parent = fk["referred_table"]
+                pairs = list(zip(fk["constrained_columns"], fk["referred_columns"], strict=True))
+                joined = " AND ".join(f'c."{col}" = p."{ref}"' for col, ref in pairs)
+                present = " AND ".join(f'c."{col}" IS NOT NULL' for col, _ in pairs)
+                sql = (
+                    f"SELECT '{table}', '{parent}', c.* FROM \"{table}\" c "
+                    f'LEFT JOIN "{parent}" p ON {joined} '
+                    f'WHERE {present} AND p."{pairs[0][1]}" IS NULL'
+                )
+                problems.extend(conn.exec_driver_sql(sql))
+        return problems
 
 
 @dataclass

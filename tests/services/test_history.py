@@ -15,7 +15,8 @@ def test_undo_redo_of_codings_survives_a_restart(icvc_project: Project) -> None:
     nodes = {n.path: n for n in codebook.tree(icvc_project)}
     first = codings.add_coding(icvc_project, doc, 12, 33, nodes["Coping strategies/Avoidance"].id)
     codings.set_memo(icvc_project, first.id, "dropped out")
-    location, coder = icvc_project.path, icvc_project.coder
+    location = icvc_project.url.render_as_string(hide_password=False)
+    coder = icvc_project.coder
     icvc_project.close()
 
     with Project.open(location, coder) as reopened:

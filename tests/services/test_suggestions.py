@@ -239,7 +239,7 @@ def test_evaluation_says_when_coders_are_pooled_and_can_take_one(project: Projec
     # A second coder codes one more sentence of the same document as Escalating.
     [document] = documents.list_documents(project)
     sentences = [s for s in documents.list_segments(project, document.id) if s.kind == "sentence"]
-    with Project.open(project.path, "second") as second:
+    with Project.open(project.url.render_as_string(hide_password=False), "second") as second:
         from qualcope.services.codings import add_coding
 
         add_coding(second, document.id, sentences[-1].start, sentences[-1].end, first)
@@ -293,7 +293,7 @@ def test_bad_requests_are_refused_and_change_nothing(interview: tuple[Project, i
 
 def test_cli_suggest_list_and_one_line_errors(interview: tuple[Project, int]) -> None:
     project, _ = interview
-    db = ["--db", str(project.path)]
+    db = ["--db", project.url.render_as_string(hide_password=False)]
     runner = CliRunner()
     result = runner.invoke(cli, [*db, "suggest"])
     assert result.exit_code == 0, result.output

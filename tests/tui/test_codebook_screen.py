@@ -334,3 +334,28 @@ def test_snapshot_of_the_codebook_screen(coded: Project, snap_compare: Any) -> N
 async def go_to_avoidance(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     await go_to(pilot, 1)
+
+
+@drive
+async def test_a_code_saved_meanwhile_by_another_coder_asks_reload_or_overwrite(
+    small: Project,
+) -> None:
+    app = Host(small)
+    ben = Project(small.engine, small.url, "ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(app, pilot)
+        await go_to(pilot, 3)  # Trade-off
+        for choice, mine in (("r", "Mine, dropped."), ("o", "Mine, kept.")):
+            await press(pilot, "e")
+            assert isinstance(app.screen, CodebookForm)
+            node = tree(small)["Coping/Trade-off"]
+            codebook_edit.update_code(ben, node.id, {"definition": f"Ben's, before {choice}."})
+            await type_text(pilot, mine, clear=True)
+            await press(pilot, "ctrl+s")
+            asked = app.screen
+            assert isinstance(asked, CodebookConfirm)
+            assert "changed by ben" in asked.message.plain
+            await press(pilot, choice)
+            assert app.screen is screen_of(app)
+            kept = tree(small)["Coping/Trade-off"].definition
+            assert kept == (f"Ben's, before {choice}." if choice == "r" else mine)

@@ -45,7 +45,7 @@ async def test_another_coders_codings_appear_live_without_moving_the_selection(
 ) -> None:
     span = sentence_span(coding_project, SENTENCE)
     app = QualcopeApp(coding_project)
-    with Project.open(coding_project.path, "ana") as ana:
+    with Project.open(coding_project.url.render_as_string(hide_password=False), "ana") as ana:
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_document(pilot)
             await press(pilot, "j", "j")
@@ -94,7 +94,7 @@ async def test_own_writes_are_not_told_as_someone_elses(
 @drive
 async def test_a_codebook_change_reloads_the_codes(coding_project: Project) -> None:
     app = QualcopeApp(coding_project)
-    with Project.open(coding_project.path, "ana") as ana:
+    with Project.open(coding_project.url.render_as_string(hide_password=False), "ana") as ana:
         async with app.run_test(size=SIZE) as pilot:
             await open_document(pilot)
             codebook_edit.add_code(ana, "Brand new")
@@ -120,7 +120,7 @@ async def test_two_apps_see_each_others_codings(
     # Each app opens the document itself: a screen pushed from the test would take the
     # other app as its own (Textual's active app is per task).
     first = QualcopeApp(coding_project, document_id=1)
-    with Project.open(coding_project.path, "ana") as ana:
+    with Project.open(coding_project.url.render_as_string(hide_password=False), "ana") as ana:
         second = QualcopeApp(ana, document_id=1)
         async with first.run_test(size=SIZE) as one, second.run_test(size=SIZE) as two:
             mine, theirs = await opened(one), await opened(two)

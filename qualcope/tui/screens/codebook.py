@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Tree
 
 from qualcope.domain import CodeNode
-from qualcope.errors import NothingToDoError, QualcopeError
+from qualcope.errors import NothingToDoError, QualcopeError, StaleEditError
 from qualcope.services import codebook, codebook_edit, history
 from qualcope.services.project import Project
 from qualcope.tui import actions
@@ -223,6 +223,24 @@ class CodebookScreen(Screen[None]):
                     self.project, node.id, changes, expected_version=node.version
                 )
             )
+            if isinstance(error, StaleEditError):  # another coder saved this code meanwhile
+                choice = await self.app.push_screen_wait(  # in the form's saving worker
+                    CodebookConfirm(
+                        Text(str(error)),
+                        [("r", "reload (drop my changes)"), ("o", "overwrite")],
+                    )
+                )
+                if choice != "o":
+                    self.notify(
+                        f"your changes to {node.name!r} were dropped; the code is shown as saved",
+                        markup=False,
+                    )
+                    return None  # the form closes and the tree is read again
+                _, error = await self.attempt(
+                    lambda: codebook_edit.update_code(
+                        self.project, node.id, changes, overwrite=True
+                    )
+                )
             return str(error) if error is not None else None
 
         if await self.app.push_screen_wait(CodebookForm(node, save)):

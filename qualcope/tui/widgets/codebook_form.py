@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -171,7 +172,9 @@ class CodebookForm(ModalScreen[bool]):
             out["cues"] = cues
         return out
 
+    @work(exclusive=True, group="codebook-form-save")
     async def action_save(self) -> None:
+        # A worker: saving may ask a question (a code changed meanwhile: reload or overwrite).
         changes = self.changes()
         if not changes:
             self.dismiss(False)

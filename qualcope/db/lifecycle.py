@@ -242,6 +242,15 @@ def _check_sqlite_file(path: Path) -> None:
         )
 
 
+def server_database_is_empty(url: URL) -> bool:
+    """True when the server database at ``url`` has no tables (a project can be created)."""
+    engine = engines.make_engine(url)
+    try:
+        return not _has_tables(engine)
+    finally:
+        engine.dispose()
+
+
 def _has_tables(engine: Engine) -> bool:
     with engine.connect() as conn:
         return bool(_table_names(conn))

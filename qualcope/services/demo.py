@@ -31,11 +31,14 @@ def open_or_build_demo(
     """
     from qualcope.config import project_location
     from qualcope.db import engine as engines
+    from qualcope.db import lifecycle
 
-    target = engines.sqlite_path(
-        engines.to_url(project_location(str(location) if location else None))
-    )
-    if target is None or not target.exists() or target.stat().st_size == 0:
+    url = engines.to_url(project_location(str(location) if location else None))
+    target = engines.sqlite_path(url)
+    if target is None and not engines.is_sqlite(url):  # a server: open the demo made before
+        if lifecycle.server_database_is_empty(url):
+            return build_demo(location, coder, on_progress), True
+    elif target is None or not target.exists() or target.stat().st_size == 0:
         return build_demo(location, coder, on_progress), True
     project = Project.open(location, coder)
     if not is_demo(project):
@@ -43,7 +46,7 @@ def open_or_build_demo(
         raise ProjectError(
             "a project that is not the demo is here; refusing to overwrite it "
             "(use --db to choose another file)",
-            path=target,
+            path=target or lifecycle.describe(url),
         )
     return project, False
 

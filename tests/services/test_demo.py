@@ -49,11 +49,7 @@ def test_building_the_demo_reports_progress(tmp_path: Path) -> None:
 
 
 def test_demo_refuses_to_overwrite_another_project(project: Project) -> None:
-    location = project.path
-    if location is None:
-        # open_or_build_demo looks for an existing project by its SQLite file; given a server
-        # URL it always builds (and the server refuses a non-empty database with another error).
-        pytest.skip("a SQLite project file: the demo finds an existing project by its file")
+    location = project.path or project.url.render_as_string(hide_password=False)
     project.close()
     with pytest.raises(ProjectError, match="not the demo is here; refusing to overwrite"):
         demo.open_or_build_demo(location, "tester")
@@ -81,3 +77,12 @@ def test_demo_is_double_coded_for_agreement(tmp_path: Path) -> None:
     values = {v.metric: v.value for v in pooled.values}
     assert values["percent"] is not None and 0.9 < values["percent"] < 1.0
     assert values["krippendorff"] is not None and 0.5 < values["krippendorff"] < 0.95
+
+
+@pytest.mark.postgresql
+def test_the_demo_on_a_server_is_built_once_then_opened(pg_url: str) -> None:
+    first, built = demo.open_or_build_demo(pg_url, "tester")
+    first.close()
+    again, built_again = demo.open_or_build_demo(pg_url, "tester")
+    again.close()
+    assert built and not built_again

@@ -359,3 +359,21 @@ async def test_a_code_saved_meanwhile_by_another_coder_asks_reload_or_overwrite(
             assert app.screen is screen_of(app)
             kept = tree(small)["Coping/Trade-off"].definition
             assert kept == (f"Ben's, before {choice}." if choice == "r" else mine)
+
+
+@drive
+async def test_a_rename_after_another_coders_rename_asks_too(small: Project) -> None:
+    app = Host(small)
+    ben = Project(small.engine, small.url, "ben")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(app, pilot)
+        await go_to(pilot, 3)  # Trade-off
+        codebook_edit.rename_code(ben, tree(small)["Coping/Trade-off"].id, "Trade-offs")
+        await press(pilot, "r")
+        await type_text(pilot, "Weighing", clear=True)
+        await press(pilot, "enter")
+        asked = app.screen
+        assert isinstance(asked, CodebookConfirm) and "changed by ben" in asked.message.plain
+        await press(pilot, "o")
+        assert app.screen is screen_of(app)
+    assert "Coping/Weighing" in tree(small)

@@ -172,6 +172,21 @@ class CodebookScreen(Screen[None]):
             await self.refresh_tree(select, changed=True)
         return result
 
+    async def overwrite_stale(self, error: StaleEditError, node: CodeNode) -> bool:
+        """Another coder saved the code meanwhile: True to overwrite, else (after saying so)
+        False to keep theirs. Call from a worker."""
+        choice = await self.app.push_screen_wait(
+            CodebookConfirm(
+                Text(str(error)), [("r", "reload (drop my change)"), ("o", "overwrite")]
+            )
+        )
+        if choice != "o":
+            self.notify(
+                f"your change to {node.name!r} was dropped; the code is shown as saved",
+                markup=False,
+            )
+        return choice == "o"
+
     def _chosen(self) -> CodeNode | None:
         node = self.current
         if node is None:
@@ -203,13 +218,22 @@ class CodebookScreen(Screen[None]):
         name = await self.app.push_screen_wait(
             CodebookPrompt(f"Rename {node.path!r}", value=node.name)
         )
-        if name and name != node.name:
+        if not name or name == node.name:
+            return
+        _, error = await self.attempt(
+            lambda: codebook_edit.rename_code(
+                self.project, node.id, name, expected_version=node.version
+            )
+        )
+        if isinstance(error, StaleEditError) and await self.overwrite_stale(error, node):
             await self.edit(
-                lambda: codebook_edit.rename_code(
-                    self.project, node.id, name, expected_version=node.version
-                ),
+                lambda: codebook_edit.rename_code(self.project, node.id, name, overwrite=True),
                 node.id,
             )
+            return
+        if error is not None and not isinstance(error, StaleEditError):
+            self.notify(str(error), severity="error", markup=False)
+        await self.refresh_tree(node.id, changed=error is None)
 
     @work(group="codebook-edit")
     async def action_edit(self) -> None:
@@ -223,18 +247,8 @@ class CodebookScreen(Screen[None]):
                     self.project, node.id, changes, expected_version=node.version
                 )
             )
-            if isinstance(error, StaleEditError):  # another coder saved this code meanwhile
-                choice = await self.app.push_screen_wait(  # in the form's saving worker
-                    CodebookConfirm(
-                        Text(str(error)),
-                        [("r", "reload (drop my changes)"), ("o", "overwrite")],
-                    )
-                )
-                if choice != "o":
-                    self.notify(
-                        f"your changes to {node.name!r} were dropped; the code is shown as saved",
-                        markup=False,
-                    )
+            if isinstance(error, StaleEditError):  # in the form's saving worker
+                if not await self.overwrite_stale(error, node):
                     return None  # the form closes and the tree is read again
                 _, error = await self.attempt(
                     lambda: codebook_edit.update_code(

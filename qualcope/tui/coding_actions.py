@@ -329,19 +329,33 @@ class CodingActions(Base):
             return
         project = self.qapp.project
 
-        def edited(memo: str | None) -> None:
-            if memo is None or memo.strip() == doc.memo:
-                return
-
+        def save(memo: str, overwrite: bool) -> None:
             def saved(_result: None) -> None:
                 doc.memo = memo.strip()
                 self.notify("document memo saved", markup=False, timeout=2)
 
+            def failed(error: QualcopeError) -> None:
+                self._reread(error)
+                if isinstance(error, StaleEditError):  # saved in another window meanwhile
+                    self.app.push_screen(
+                        CodebookConfirm(
+                            Text(str(error)), [("r", "reload (drop my memo)"), ("o", "overwrite")]
+                        ),
+                        lambda choice: choice == "o" and save(memo, True),
+                    )
+
             self.qapp.write(
-                lambda: documents.set_document_memo(project, doc.id, memo, expected_text=doc.memo),
+                lambda: documents.set_document_memo(
+                    project, doc.id, memo, expected_text=doc.memo, overwrite=overwrite
+                ),
                 self.alive(saved),
-                self.alive(self._reread),
+                self.alive(failed),
             )
+
+        def edited(memo: str | None) -> None:
+            if memo is None or memo.strip() == doc.memo:
+                return
+            save(memo, False)
 
         self.app.push_screen(MemoEditor(f"Memo on {doc.view.ref.name}", doc.memo), edited)
 

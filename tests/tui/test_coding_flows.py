@@ -287,3 +287,24 @@ async def test_a_code_added_meanwhile_gets_its_shortcut_when_the_screen_shows_ag
     assert spans(coding_project) == [
         ("Humour", "I coordinate the citizen panel for the city.", "tester")
     ]
+
+
+@drive
+async def test_a_document_memo_saved_meanwhile_elsewhere_asks_reload_or_overwrite(
+    coding_project: Project,
+) -> None:
+    from qualcope.tui.widgets.codebook_confirm import CodebookConfirm
+
+    # The document memo is the coder's own: the same coder in another window.
+    other = Project(coding_project.engine, coding_project.url, coding_project.coder)
+    app = QualcopeApp(coding_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_document(pilot)
+        await press(pilot, "M")
+        documents.set_document_memo(other, 1, "from the other window", expected_text="")
+        await pilot.press(*"mine")
+        await press(pilot, "ctrl+s")
+        asked = app.screen
+        assert isinstance(asked, CodebookConfirm) and "memo" in asked.message.plain
+        await press(pilot, "o")
+    assert documents.get_document(coding_project, 1).memo == "mine"

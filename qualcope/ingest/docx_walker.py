@@ -148,7 +148,7 @@ class Walker:
 
     def _table(self, tbl: etree._Element, cell: CellReading | None) -> None:
         table = TableLines(self.lines)
-        for tr in self._rows(tbl):
+        for tr in self._children(tbl, TR):
             trpr = tr.find(TR_PR)
             if trpr is not None and trpr.find(DEL) is not None:
                 self.deletions += 1  # a deleted row: its runs are deletions too, left out
@@ -164,16 +164,18 @@ class Walker:
                 self.blocks(box)
         table.finish()
 
-    def _rows(self, container: etree._Element) -> Iterator[etree._Element]:
+    def _children(self, container: etree._Element, tag: str) -> Iterator[etree._Element]:
+        """The ``tag`` children (rows of a table, cells of a row), also those inside content
+        controls and other wrappers."""
         for child in container:
-            if child.tag == TR:
+            if child.tag == tag:
                 yield child
             elif child.tag == SDT:
                 content = child.find(SDT_CONTENT)
                 if content is not None:
-                    yield from self._rows(content)
+                    yield from self._children(content, tag)
             elif child.tag in _WRAPPERS:
-                yield from self._rows(child)
+                yield from self._children(child, tag)
 
     def _row_cells(self, tr: etree._Element, boxes: list[etree._Element]) -> list[tuple[int, str]]:
         """(grid column, text) of each cell: its paragraphs joined by a space, because a row
@@ -183,24 +185,13 @@ class Walker:
         cells: list[tuple[int, str]] = []
         trpr = tr.find(TR_PR)
         column = _int_val(trpr.find(GRID_BEFORE) if trpr is not None else None, 0)
-        for tc in self._cells(tr):
+        for tc in self._children(tr, TC):
             holder = CellReading(boxes)
             self.blocks(tc, holder)
             cells.append((column, " ".join(text for text in holder.texts if text)))
             tcpr = tc.find(TC_PR)
             column += max(1, _int_val(tcpr.find(GRID_SPAN) if tcpr is not None else None, 1))
         return cells
-
-    def _cells(self, container: etree._Element) -> Iterator[etree._Element]:
-        for child in container:
-            if child.tag == TC:
-                yield child
-            elif child.tag == SDT:
-                content = child.find(SDT_CONTENT)
-                if content is not None:
-                    yield from self._cells(content)
-            elif child.tag in _WRAPPERS:
-                yield from self._cells(child)
 
     # ---------------------------------------------------------------- inline
     def _visible(self) -> bool:

@@ -129,7 +129,7 @@ def open_project(ctx: click.Context) -> Iterator[Any]:
     from qualcope.services.project import Project
 
     project = Project.open(project_location(ctx), coder_name(ctx))
-    _warn_about_storage(project.path)
+    warn_about_storage(project.path)
     try:
         apply_blind(ctx, project)
         yield project
@@ -140,7 +140,7 @@ def open_project(ctx: click.Context) -> Iterator[Any]:
 _WARNED: set[str] = set()
 
 
-def _warn_about_storage(path: Any) -> None:
+def warn_about_storage(path: Any) -> None:
     """Once per process: a SQLite project on a network share or in a cloud-sync folder
     (``qualcope.db.storage_location``); before the TUI starts, this is its warning too."""
     if path is None or str(path) in _WARNED:

@@ -8,14 +8,19 @@ from collections.abc import Sequence
 import click
 
 from qualcope.cli.common import (
+    coder_name,
     common_options,
     emit_rows,
     err_console_print,
     format_option,
     label_options,
     open_project,
+    project_location,
+    warn_about_storage,
 )
 from qualcope.cli.import_output import speaker_summary
+from qualcope.db.sqlite_file import sqlite_file_of
+from qualcope.domain import DocumentRef
 from qualcope.errors import QualcopeError
 
 DOCUMENT_COLUMNS = (
@@ -67,12 +72,7 @@ def documents(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from qualcope.services.document_edit import document_attributes
-    from qualcope.services.documents import list_documents
-
-    with open_project(ctx) as project:
-        refs = list_documents(project, case=case, role=role)
-        keys, attributes = document_attributes(project) if with_attributes else ([], {})
+    refs, keys, attributes = _listing(ctx, case, role, with_attributes)
     if not refs:
         err_console_print("no documents yet; add some with `qualcope import PATH`")
         return
@@ -115,6 +115,30 @@ def documents(
     ]
     columns = (*SHORT_COLUMNS, "coded", *extra.values())
     emit_rows(short, columns, fmt, title=f"{len(rows)} documents")
+
+
+def _listing(
+    ctx: click.Context, case: str | None, role: str | None, with_attributes: bool
+) -> tuple[list[DocumentRef], list[str], dict[int, dict[str, str]]]:
+    """The documents, straight from a current SQLite project when it is one (a listing should
+    not wait for SQLAlchemy to load), else through the project as every command opens it."""
+    from qualcope.config import project_location as resolve_location
+    from qualcope.services.document_listing import quick_document_listing
+
+    location = resolve_location(project_location(ctx))
+    quick = quick_document_listing(
+        location, coder_name(ctx), case=case, role=role, with_attributes=with_attributes
+    )
+    if quick is not None:
+        warn_about_storage(sqlite_file_of(location))
+        return quick.refs, quick.attribute_keys, quick.attributes
+    from qualcope.services.document_edit import document_attributes
+    from qualcope.services.documents import list_documents
+
+    with open_project(ctx) as project:
+        refs = list_documents(project, case=case, role=role)
+        keys, attributes = document_attributes(project) if with_attributes else ([], {})
+    return refs, keys, attributes
 
 
 def _mark(ctx: click.Context, keys: Sequence[str], finished: bool) -> None:

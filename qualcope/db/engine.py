@@ -19,9 +19,9 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.pool import NullPool, StaticPool
 
-BUSY_TIMEOUT_MS = 5000
-# 'QCOP' in ASCII: lets us recognise our own SQLite files (PRAGMA application_id).
-APPLICATION_ID = 0x51434F50
+from qualcope.db.sqlite_file import APPLICATION_ID, BUSY_TIMEOUT_MS, read_application_id
+
+__all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_MS", "read_application_id"]  # still read from here
 WRITE_OPTION = "qualcope_write"
 
 
@@ -99,18 +99,6 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 def write_engine(engine: Engine) -> Engine:
     """The same engine, flagged so its transactions take the write lock at BEGIN."""
     return engine.execution_options(**{WRITE_OPTION: True})
-
-
-def read_application_id(path: Path) -> int | None:
-    """PRAGMA application_id of a SQLite file, or None when it is not SQLite."""
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError:
-        return None
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        return None
-    return int.from_bytes(header[68:72], "big")
 
 
 def stamp_application_id(engine: Engine) -> None:

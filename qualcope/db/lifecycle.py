@@ -8,8 +8,6 @@ with a one-line message (reliability.md C7-11, C7-12, C7-15).
 
 from __future__ import annotations
 
-import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,17 +18,13 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from qualcope import __version__
 from qualcope.db import engine as engines
+from qualcope.db.sqlite_file import MIGRATIONS, head_revision, known_revisions
 from qualcope.errors import NewerProjectError, NotAProjectError, ProjectError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).with_name("migrations")
-# A migration's file is named after its revision id: versions/0007_reading_positions.py is
-# revision "0007", whose down_revision is "0006" (tests/db/test_revisions.py checks this
-# against Alembic). Opening an up-to-date project therefore needs neither Alembic nor the
-# migration scripts: one directory listing and one query of alembic_version.
-_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
+__all__ = ["MIGRATIONS", "head_revision", "known_revisions"]  # still read from here
 
 
 def alembic_config() -> Config:
@@ -39,17 +33,6 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
-
-
-def known_revisions() -> set[str]:
-    """Every schema revision this qualcope knows, from the migration files' names."""
-    names = os.listdir(MIGRATIONS / "versions")
-    return {match.group(1) for name in names if (match := _REVISION_FILE.match(name))}
-
-
-def head_revision() -> str:
-    """The newest schema revision (the one a new or upgraded project has)."""
-    return max(known_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:

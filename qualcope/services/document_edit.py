@@ -28,6 +28,7 @@ from qualcope.db.models import (
 from qualcope.errors import NotFoundError, QualcopeError
 from qualcope.ingest.labels import base_of, is_interviewer, label_key
 from qualcope.ingest.vocabulary import Vocabulary, loose_key
+from qualcope.services.document_listing import merged_attributes
 from qualcope.services.import_store import display_name
 from qualcope.services.importing import project_vocabulary
 from qualcope.services.project import Project
@@ -323,12 +324,7 @@ def document_attributes(project: Project) -> tuple[list[str], dict[int, dict[str
                 Participant, Participant.id == Document.participant_id
             )
         ).all()
-    values: dict[int, dict[str, str]] = {}
-    for document_id, own, person in rows:
-        merged = {**(person or {}), **(own or {})}
-        values[int(document_id)] = {str(k): str(v) for k, v in merged.items() if v is not None}
-    keys = sorted({k for found in values.values() for k in found}, key=lambda k: (k.casefold(), k))
-    return keys, values
+    return merged_attributes(rows)
 
 
 # ------------------------------------------------------------------ helpers

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -25,6 +25,7 @@ from qualcope.db.models import (
 from qualcope.domain import DocumentRef, DocumentView, SegmentSpec, SegmentView
 from qualcope.errors import NotFoundError, StaleEditError
 from qualcope.services import history
+from qualcope.services.document_listing import count_coded_turns
 from qualcope.services.positions import DocumentPositions, load_positions
 from qualcope.services.project import Project
 
@@ -193,19 +194,8 @@ def _coded_turns(session: Session, coder_id: int | None, document_id: int | None
     if document_id is not None:
         codings_query = codings_query.where(Coding.document_id == document_id)
         turns_query = turns_query.where(Segment.document_id == document_id)
-    starts: dict[int, list[int]] = {}
-    reach: dict[int, list[int]] = {}  # the largest end among codings starting up to here
     ordered = codings_query.order_by(Coding.document_id, Coding.start)
-    for doc, start, end in session.execute(ordered):
-        starts.setdefault(doc, []).append(start)
-        ends = reach.setdefault(doc, [])
-        ends.append(max(end, ends[-1]) if ends else end)
-    counts: dict[int, int] = {}
-    for doc, start, end in session.execute(turns_query):
-        index = bisect_left(starts.get(doc, []), end) - 1  # codings starting before the turn ends
-        if index >= 0 and reach[doc][index] > start:
-            counts[doc] = counts.get(doc, 0) + 1
-    return counts
+    return count_coded_turns(session.execute(ordered), session.execute(turns_query))
 
 
 def get_document(project: Project, document_id: int) -> DocumentView:

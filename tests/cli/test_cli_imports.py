@@ -73,6 +73,15 @@ def test_read_only_command_on_an_up_to_date_project_does_not_load_alembic(
     assert list(demo_db.parent.glob("*.bak")) == []  # nothing was upgraded
 
 
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_documents_on_an_up_to_date_project_is_read_without_sqlalchemy(
+    demo_db: Path, fmt: str
+) -> None:
+    modules, out = imported_by("--db", str(demo_db), "--coder", "ana", "documents", "--format", fmt)
+    assert "elderly-care_citizen.txt" in out.stdout, out.stderr
+    assert "sqlalchemy" not in modules
+
+
 def test_an_old_project_is_still_backed_up_and_upgraded_by_a_read_only_command(
     tmp_path: Path,
 ) -> None:

@@ -39,9 +39,11 @@ Examples:
 @common_options
 @click.pass_context
 def import_(ctx: click.Context, file: Path, prune: bool) -> None:
-    """Merge a codebook file (.yaml/.yml/.csv/.qdc) into the project by code path.
+    """Merge a codebook file (.yaml/.yml/.csv/.qdc) into the project by GUID, else by path.
 
-    New codes are added and changed fields updated; a code with codings is never deleted.
+    A code the file knows by its GUID under another name or parent (renamed or moved in
+    another tool) is renamed or moved here, with its codings. New codes are added and changed
+    fields updated; a code with codings is never deleted.
     """
     from qualcope.services import codebook as service
 
@@ -52,12 +54,12 @@ def import_(ctx: click.Context, file: Path, prune: bool) -> None:
     for change in shown:
         detail = f" ({change.detail})" if change.detail else ""
         click.echo(f"{change.action:8} {change.path}{detail}")
-    counts = {a: sum(1 for c in changes if c.action == a) for a in ("added", "updated", "deleted")}
+    actions = ("added", "moved", "updated", "deleted")
+    counts = {a: sum(1 for c in changes if c.action == a) for a in actions}
     for note in notes:  # what reading a .qdc tolerated or skipped
         err_console_print(f"{file}: {note}")
-    err_console_print(
-        f"{file}: {counts['added']} added, {counts['updated']} updated, {counts['deleted']} deleted"
-    )
+    done = [f"{counts[a]} {a}" for a in actions if counts[a] or a != "moved"]
+    err_console_print(f"{file}: {', '.join(done)}")
 
 
 @codebook.command(

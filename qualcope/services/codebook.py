@@ -25,6 +25,7 @@ from qualcope.domain import (
 )
 from qualcope.errors import CodebookError
 from qualcope.services import codetree
+from qualcope.services.codebook_treeops import code_path
 from qualcope.services.project import Project
 
 READ_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".qdc": "qdc"}
@@ -132,23 +133,41 @@ def _project_info(session: Session, key: str) -> str | None:
 def import_codebook(
     project: Project, spec: CodebookSpec, *, source: str = "", prune: bool = False
 ) -> list[CodebookChange]:
-    """Merge a codebook into the project by code path, in one transaction.
+    """Merge a codebook into the project, in one transaction.
 
-    New codes are added, changed fields updated; codes missing from the file
-    are kept (``prune`` removes those without codings). Returns the changes.
+    A code of the file is the project's code of the same GUID (renamed or moved in another
+    tool: it is renamed or moved here, its codings kept), else the code at the same path.
+    New codes are added, changed fields updated; codes missing from the file are kept
+    (``prune`` removes those without codings). The project's codebook name and description
+    are the file's only while the project has none or no codes yet: merging another tool's
+    codebook into a project must not retitle it. Returns the changes, every one of them.
     """
     from qualcope.db.models import ProjectInfo
 
     changes: list[CodebookChange] = []
-    with project.write(f"import codebook {source or spec.name}") as session:
-        existing = {path: code for code, path, _ in codetree.ordered(codetree.all_codes(session))}
-        by_key = {_path_key(path): code for path, code in existing.items()}
+    where = source or spec.name
+    with project.write(f"import codebook {where}") as session:
+        by_key = _codes_by_key(session)
+        by_guid = {code.guid: code for code in by_key.values() if code.guid}
+        had_codes = bool(by_key)
         seen: set[int] = set()
         for index, (path, item) in enumerate(spec.walk()):
             parent_path = path.rsplit(PATH_SEPARATOR, 1)[0] if PATH_SEPARATOR in path else None
+            parent = by_key.get(_path_key(parent_path)) if parent_path else None
             code = by_key.get(_path_key(path))
+            same = by_guid.get(item.guid) if item.guid else None
+            if same is not None and same is not code:
+                _refuse_guid_clash(session, same, code, path, source)
+                moved = _move(session, same, item.name, parent, path)
+                changes.append(moved)
+                by_key = _codes_by_key(session)  # the paths below it changed too
+                code = same
+            if code is not None and code.id in seen:
+                raise CodebookError(
+                    f"the file holds the code {path!r} twice (by its GUID and by its path)",
+                    path=source or None,
+                )
             if code is None:
-                parent = by_key.get(_path_key(parent_path)) if parent_path else None
                 code = Code(
                     parent_id=parent.id if parent else None,
                     name=item.name,
@@ -171,6 +190,7 @@ def import_codebook(
                 if diff:
                     changes.append(CodebookChange("updated", path, ", ".join(diff)))
             seen.add(code.id)
+        existing = {path: code for code, path, _ in codetree.ordered(codetree.all_codes(session))}
         leftovers = [(path, code) for path, code in existing.items() if code.id not in seen]
         counts = codetree.coding_counts(session)
         for path, code in sorted(leftovers, key=lambda pc: -pc[0].count(PATH_SEPARATOR)):
@@ -185,16 +205,62 @@ def import_codebook(
                 why = f"{counts.get(code.id, 0)} codings" if counts.get(code.id) else "kept"
                 changes.append(CodebookChange("kept", path, f"not in the file ({why})"))
         _check_shortcuts(session)
-        for key, value in (
-            ("codebook_name", spec.name),
-            ("codebook_description", spec.description),
+        for key, value, what in (
+            ("codebook_name", spec.name, "name"),
+            ("codebook_description", spec.description, "description"),
         ):
             row = session.get(ProjectInfo, key)
             if row is None:
                 session.add(ProjectInfo(key=key, value=value))
-            elif value and row.value != value:
+            elif not value or row.value == value:
+                continue
+            elif not had_codes or not row.value:
                 row.value = value
+            else:
+                changes.append(
+                    CodebookChange(
+                        "kept",
+                        f"(the codebook's {what})",
+                        f"the project's, not the file's {_short(value)!r}",
+                    )
+                )
     return changes
+
+
+def _codes_by_key(session: Session) -> dict[str, Code]:
+    """Every code by the key of its path (names compared as ``name_key`` compares them)."""
+    ordered = codetree.ordered(codetree.all_codes(session))
+    return {_path_key(path): code for code, path, _ in ordered}
+
+
+def _refuse_guid_clash(
+    session: Session, same: Code, code: Code | None, path: str, source: str
+) -> None:
+    """A GUID naming one project code and a path naming another: which one the file means
+    cannot be told, and guessing would move codings under the wrong code."""
+    if code is None:
+        return
+    raise CodebookError(
+        f"the file's code {path!r} has the GUID of the project's {code_path(session, same)!r}, "
+        f"but {path!r} is another code in the project: rename or merge one of them first",
+        path=source or None,
+    )
+
+
+def _move(
+    session: Session, code: Code, name: str, parent: Code | None, path: str
+) -> CodebookChange:
+    """Rename or re-parent a code the file knows by its GUID under another path."""
+    before = code_path(session, code)
+    code.name = name
+    code.name_key = name_key(name)
+    code.parent_id = parent.id if parent else None
+    session.flush()
+    return CodebookChange("moved", path, f"was {before!r}: the same code by its GUID")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _path_key(path: str | None) -> str:

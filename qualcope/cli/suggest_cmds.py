@@ -98,6 +98,13 @@ def _report_run(run: SuggestRun) -> None:
         )
     if not run.models:
         err_console_print("classifier: not enough labelled segments yet; cue phrases only")
+    if run.held_back:
+        from qualcope.nlp.units import MIN_CONTENT_WORDS
+
+        err_console_print(
+            f"{run.held_back} segments scored for a code but were not suggested: fewer than "
+            f'{MIN_CONTENT_WORDS} content words ("Yes.", "Uh, okay.")'
+        )
     err_console_print(
         f"{run.created} new suggestions, {run.updated} updated, {run.removed} removed "
         f"({run.units} segments of {run.documents} documents, {run.codes} codes); "

@@ -67,12 +67,13 @@ def generate(
     *,
     on_progress: ProgressCallback = no_progress,
     should_stop: StopCallback = never_stop,
-) -> tuple[list[tuple[Candidate, str]], int] | None:
-    """(candidate, language) pairs for the documents, and the units scored; None when stopped."""
+) -> tuple[list[tuple[Candidate, str]], int, int] | None:
+    """(candidate, language) pairs for the documents, the units scored, and the units held
+    back with candidates for having too few content words; None when stopped."""
     chosen = set(codes)
     total = sum(len(corpus.units.get(d, [])) for d in documents)
     out: list[tuple[Candidate, str]] = []
-    scored = words = 0
+    scored = words = held_back = 0
     for lang in sorted({corpus.languages[d] for d in documents}):
         engine = engine_for(lang, book, corpus, models.get(lang))
         units = corpus.units_of(lang, documents)
@@ -83,7 +84,10 @@ def generate(
             for unit, analysis in zip(chunk, engine.analyse_units(chunk), strict=True):
                 found = engine.candidates(unit, analysis, codes=chosen)
                 # Counted only where there is something to suggest: most units have nothing.
-                if not found or content_words(unit.text, lang) < MIN_CONTENT_WORDS:
+                if not found:
+                    continue
+                if content_words(unit.text, lang) < MIN_CONTENT_WORDS:
+                    held_back += 1
                     continue
                 out.extend(
                     (candidate, lang)
@@ -93,4 +97,4 @@ def generate(
             scored += len(chunk)
             words += sum(u.text.count(" ") + 1 for u in chunk)  # about: spaces, not tokens
             on_progress(ProgressUpdate(scored, total, "suggesting", words=words))
-    return out, scored
+    return out, scored, held_back

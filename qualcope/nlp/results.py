@@ -68,6 +68,7 @@ class SuggestRun:
     message: str = ""
     stopped: bool = False
     notes: tuple[str, ...] = ()  # what was learnt from, how codes are suggested
+    held_back: int = 0  # segments scoring for a code but with too few content words
 
 
 @dataclass(frozen=True)

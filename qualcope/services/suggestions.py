@@ -137,7 +137,7 @@ def suggest(
         return SuggestRun(
             0, 0, 0, 0, len(codes), len(scope), infos, tuple(warnings), stopped=True, notes=notes
         )
-    candidates, scored = result
+    candidates, scored, held_back = result
     model_ids = {lang: info.model_id for lang, (_nlp, info) in models.items()}
     created, updated, removed = _store(project, scope, codes, candidates, model_ids)
     return SuggestRun(
@@ -151,6 +151,7 @@ def suggest(
         warnings=tuple(warnings),
         message="" if candidates else "no segment scored high enough to suggest",
         notes=notes,
+        held_back=held_back,
     )
 
 

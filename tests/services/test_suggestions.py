@@ -351,3 +351,22 @@ def test_a_project_at_revision_0001_opens_with_suggestion_tables(tmp_path: Path)
 def test_a_project_without_documents_says_so(icvc_project: Project) -> None:
     run = service.suggest(icvc_project)
     assert run.created == 0 and "no documents yet" in run.message
+
+
+def test_segments_too_short_to_suggest_are_counted_not_dropped_silently(
+    icvc_project: Project,
+) -> None:
+    turns = [
+        ("Interviewer", True, "And then?"),
+        ("Respondent", False, "Stopped going. After the third meeting I just stopped going."),
+    ]
+    doc = store_transcript(icvc_project, turns, name="short.txt")
+    run = service.suggest(icvc_project)
+    text = documents.get_document(icvc_project, doc).text
+    shown = {text[v.start : v.end] for v in open_views(icvc_project)}
+    assert "After the third meeting I just stopped going." in shown
+    assert "Stopped going." not in shown  # two content words: never a suggestion
+    assert run.held_back == 1
+    if icvc_project.path is not None:  # the command line says so too
+        result = CliRunner().invoke(cli, ["--db", str(icvc_project.path), "suggest"])
+        assert "1 segments scored for a code but were not suggested" in result.output

@@ -5,7 +5,7 @@ key is checked (unknown keys are an error naming the file and line), so a typo
 never silently drops an option. Example::
 
     qualcope_report: 1
-    defaults: {unit: participants, formats: [md, csv]}
+    defaults: {unit: participants}
     outputs:
       - name: strategies-by-role
         kind: crosstab
@@ -24,7 +24,17 @@ never silently drops an option. Example::
         within: link
       - {name: figure-1, kind: plot, rows: code, cols: role, codes: [Coping strategies],
          formats: [png, pdf]}
+      - {name: top-30-pairs, kind: cooccurrence, within: turn, top: 30, formats: [csv]}
+      - {name: figure-2, kind: plot, rows: code, cols: case, top: 40, min_count: 3,
+         cluster: true}
       - {name: avoidance, kind: quotes, code: Coping strategies/Avoidance, formats: [md, docx]}
+
+``top`` and ``min_count`` (crosstab, cooccurrence, plot) keep the rows and columns with the
+highest totals, or with totals of at least K, as ``--top N`` and ``--min-count K`` do on the
+command line (``qualcope.report.matrix_limits.limit``); ``cluster: true`` (plot) orders a
+heatmap's rows and columns by hierarchical clustering, as ``--cluster``. A plot too large
+for a figure is refused with the same hint as ``qualcope report plot`` (in spec keys: top,
+min_count, codes).
 """
 
 from __future__ import annotations
@@ -42,12 +52,15 @@ FORMAT_KEY = "qualcope_report"
 MAX_BYTES = 1024 * 1024
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 FILTER_KEYS = {"codes", "coders", "cases", "roles", "include_interviewer"}
+# --top N / --min-count K of the CLI (the CLI's frequencies and quotes have no such options)
+LIMIT_KEYS = {"top", "min_count"}
 KIND_KEYS: dict[str, set[str]] = {
-    "crosstab": {"rows", "cols", "by", "unit", "percent", "margins", "stats", "bins"},
-    "cooccurrence": {"rows", "cols", "within"},
+    "crosstab": {"rows", "cols", "by", "unit", "percent", "margins", "stats", "bins"} | LIMIT_KEYS,
+    "cooccurrence": {"rows", "cols", "within"} | LIMIT_KEYS,
     "frequencies": {"by_coder"},
     "quotes": {"code", "limit"},
-    "plot": {"rows", "cols", "by", "unit", "percent", "chart", "title", "bins"},
+    "plot": {"rows", "cols", "by", "unit", "percent", "chart", "title", "bins", "cluster"}
+    | LIMIT_KEYS,
 }
 KIND_FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (allowed, default)
     "crosstab": (("table", "csv", "xlsx", "md", "tex", "html", "json"), ("md", "csv")),
@@ -56,7 +69,9 @@ KIND_FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (allowed
     "quotes": (("md", "docx", "csv"), ("md",)),
     "plot": (("png", "svg", "pdf"), ("png",)),
 }
-DEFAULT_KEYS = FILTER_KEYS | {"unit", "percent", "margins", "stats", "within"}
+DEFAULT_KEYS = (
+    FILTER_KEYS | LIMIT_KEYS | {"unit", "percent", "margins", "stats", "within", "cluster"}
+)
 
 
 @dataclass(frozen=True)
@@ -153,7 +168,13 @@ def _bins(value: Any) -> bool:
     )
 
 
-def _item(raw: dict[str, Any], defaults: dict[str, Any], fail: Any) -> SpecItem:
+def _positive(value: Any) -> bool:
+    """A whole number >= 1 (YAML's true is an int to Python: refused, it is no count)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _item(raw: dict[str, Any], defaults: dict[str, Any], fail_in_file: Any) -> SpecItem:
+    fail = fail_in_file
     kind = raw.get("kind")
     if kind not in KIND_KEYS:
         raise fail(f"'kind' must be one of {', '.join(KIND_KEYS)}", raw)
@@ -161,6 +182,12 @@ def _item(raw: dict[str, Any], defaults: dict[str, Any], fail: Any) -> SpecItem:
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise fail("'name' must be a file name: letters, digits, '.', '-', '_'", raw)
     allowed = KIND_KEYS[kind] | FILTER_KEYS | {"name", "kind", "formats"}
+
+    def fail_here(message: str, where: Any = None) -> ReportError:
+        # The line says where; the name says which output, once it is known to be one.
+        return fail_in_file(f"{message} (output {name!r})", where)
+
+    fail = fail_here
     _unknown(raw, allowed, fail)
     options = {k: v for k, v in defaults.items() if k in allowed}
     options.update({k: v for k, v in raw.items() if k not in ("name", "kind", "formats")})
@@ -182,11 +209,12 @@ def _item(raw: dict[str, Any], defaults: dict[str, Any], fail: Any) -> SpecItem:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail(f"{key!r} must be a list of names", raw)
         options[key] = tuple(value)
-    for key in ("include_interviewer", "margins", "stats", "by_coder"):
+    for key in ("include_interviewer", "margins", "stats", "by_coder", "cluster"):
         if key in options and not isinstance(options[key], bool):
             raise fail(f"{key!r} must be true or false", raw)
-    if "limit" in options and (not isinstance(options["limit"], int) or options["limit"] < 1):
-        raise fail("'limit' must be a positive whole number", raw)
+    for key in ("limit", *sorted(LIMIT_KEYS)):
+        if key in options and not _positive(options[key]):
+            raise fail(f"{key!r} must be a positive whole number", raw)
     if kind == "quotes" and not isinstance(options.get("code"), str):
         raise fail("a quotes output needs 'code' (a code path)", raw)
     allowed_formats, default_formats = KIND_FORMATS[kind]

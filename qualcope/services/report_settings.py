@@ -1,8 +1,8 @@
 """What the report screen keeps between visits, and where a report's quote lives.
 
-The report screen remembers each coder's last choices (rows, columns, unit, filters...) for
-the session, in memory, and across restarts as one JSON row of ``project_info``
-(``{"coder": {...}}``). Like a reading position it is screen state, not study data:
+The report screen remembers each coder's last choices (rows, columns, unit, filters, top N,
+wide or long layout...) for the session, in memory, and across restarts as one JSON row of
+``project_info`` (``{"coder": {...}}``). Like a reading position it is screen state, not study data:
 ``project_info`` is not recorded by the event log (``db.history.UNTRACKED``), so saving
 settings adds no action to the history and is never what ``u`` undoes.
 """

@@ -52,7 +52,7 @@ from qualcope.services.report_queries import (
 )
 
 if TYPE_CHECKING:
-    from qualcope.report.spec import ReportSpec
+    from qualcope.report.spec import ReportSpec, SpecItem
 
 __all__ = [
     "ReportOptions",
@@ -363,6 +363,33 @@ def _bins_text(value: Any) -> str | None:
     return str(value)
 
 
+def _write_figure(
+    spec: ReportSpec, item: SpecItem, tables: list[ReportTable], target: Path
+) -> None:
+    """A spec's plot, drawn as ``qualcope report plot crosstab`` draws it; a figure too large
+    is refused with the CLI's hint, located in the spec (file, line, output)."""
+    from qualcope.report import plot
+
+    options = item.options
+    try:
+        plot.write_figure(
+            tables,
+            target,
+            options.get("chart", "heatmap"),
+            options.get("title"),
+            cluster=bool(options.get("cluster", False)),
+            narrow_hint="--codes GROUP",
+        )
+    except ReportError as exc:
+        if exc.path is not None:  # about the file written, not the spec: as it is
+            raise
+        raise ReportError(
+            f"{exc} (output {item.name!r}; in a spec: top: N, min_count: K or codes: [GROUP])",
+            path=spec.path or None,
+            line=item.line or None,
+        ) from exc
+
+
 def run_spec(
     project: Project,
     spec: ReportSpec,
@@ -371,7 +398,7 @@ def run_spec(
     should_stop: Callable[[], bool] = never_stop,
 ) -> list[Path]:
     """Regenerate every output of a report spec into ``folder`` (each file written atomically)."""
-    from qualcope.report import export, plot
+    from qualcope.report import export, matrix_limits
     from qualcope.report import quotes as quote_files
 
     folder = Path(folder)
@@ -400,6 +427,8 @@ def run_spec(
             tables = [cooccurrence(project, request)]
         elif item.kind == "frequencies":
             tables = [frequencies(project, _filters(options), bool(options.get("by_coder")))]
+        if item.kind in ("crosstab", "cooccurrence", "plot"):  # top / min_count, as --top
+            tables = matrix_limits.limit(tables, options.get("top"), options.get("min_count"))
         for fmt in item.formats:
             target = folder / f"{item.name}.{SUFFIX.get(fmt, fmt)}"
             if item.kind == "quotes":
@@ -409,9 +438,7 @@ def run_spec(
                 quote_files.write(found, fmt, target, prov)
             elif item.kind == "plot":
                 tables = [t.with_provenance({**extra, **t.provenance}) for t in tables]
-                plot.write_figure(
-                    tables, target, options.get("chart", "heatmap"), options.get("title")
-                )
+                _write_figure(spec, item, tables, target)
             else:
                 tables = [t.with_provenance({**extra, **t.provenance}) for t in tables]
                 export.write(tables, fmt, target, provenance=True)

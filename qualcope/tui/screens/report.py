@@ -8,7 +8,9 @@ the focused cell on the line under the table), a table per value of ``by`` as
 tabs (``[`` ``]``), the filters in the table's title and a warning when several
 coders' codings are counted together. Enter on a cell opens the coded passages
 behind it, and Enter on a passage its transcript with the passage selected;
-``e`` exports the tables. The last choices are remembered per coder
+``e`` exports the tables (as shown: cut to the top N). ``t`` keeps the top 10 /
+20 / 40 rows and columns by total and ``l`` switches to the long layout, one pair per
+line (``widgets.report_view``). The last choices are remembered per coder
 (``services.report_settings``). Untrusted text (code, case, participant names)
 is shown as rich ``Text``.
 """
@@ -21,7 +23,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Select, Static, Tab, Tabs
@@ -39,29 +41,15 @@ from qualcope.report.model import (
 from qualcope.services import codebook, report_settings, reports
 from qualcope.services.project import Project
 from qualcope.tui import actions
+from qualcope.tui.widgets import report_view as view
+from qualcope.tui.widgets.report_choices import ALL, DEFAULTS, FILTERS, NO_BY, crosstab_request
+from qualcope.tui.widgets.report_choices import choices as _choices
+from qualcope.tui.widgets.report_choices import dimensions as _dimensions
 from qualcope.tui.widgets.report_coders import CodersNotice
 from qualcope.tui.widgets.report_export import ExportPrompt
 from qualcope.tui.widgets.report_grid import ReportGrid
 from qualcope.tui.widgets.report_quotes import QuotesView
-
-ALL = "__all__"
-NO_BY = "__none__"
-FILTERS = {"codes": "codes", "role": "roles", "case": "cases", "coder": "coders"}
-DEFAULTS: dict[str, Any] = {"rows": "code", "cols": "role", "by": NO_BY, "unit": "codings",
-                            "percent": "none", **dict.fromkeys(FILTERS, ALL),
-                            "interviewer": False}  # fmt: skip
-
-
-def _choices(values: Any, prefix: str = "") -> list[tuple[Text, str]]:
-    """Select options whose labels say what they choose ('rows: code'), on one line."""
-    pairs = [(v, v) if isinstance(v, str) else v for v in values]
-    return [(Text(f"{prefix}{label}", no_wrap=True, overflow="ellipsis"), v) for v, label in pairs]
-
-
-def _dimensions(project: Project) -> list[tuple[str, str]]:
-    """(value, label) of every dimension: with attributes once the service offers them."""
-    choices = getattr(reports, "dimension_choices", None)
-    return list(choices(project)) if callable(choices) else [(d, d) for d in DIMENSIONS]
+from qualcope.tui.widgets.report_view import LONG, WIDE, ReportControls
 
 
 class ReportScreen(Screen[None]):
@@ -126,7 +114,9 @@ class ReportScreen(Screen[None]):
     def __init__(self, project: Project) -> None:
         super().__init__()
         self.project = project
-        self.tables: list[ReportTable] = []
+        self.computed: list[ReportTable] = []  # the tables as the service made them
+        self.tables: list[ReportTable] = []  # as shown: cut to the top N rows and columns
+        self.top_n, self.grid_layout = 0, WIDE
         self.shown = 0  # index of the table on screen (by: one per value, then pooled)
         self.filters = Filters()
         self.generation = 0
@@ -140,7 +130,7 @@ class ReportScreen(Screen[None]):
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         dims = [(d, d) for d in DIMENSIONS]
-        with Vertical(id="report-controls"):
+        with ReportControls(id="report-controls"):
             with Horizontal(classes="report-row"):
                 for name, prefix, items in (
                     ("rows", "rows: ", dims),
@@ -236,8 +226,9 @@ class ReportScreen(Screen[None]):
             "case": [(v, v) for v in options.cases],
             "coder": [(v, v) for v in options.coders],
         }
-        chosen = {**DEFAULTS, **message.settings}
+        chosen = {**DEFAULTS, **message.settings}  # a setting kept before it existed
         self._kept = dict(message.settings)
+        self.top_n, self.grid_layout = view.chosen(chosen)
         with self.prevent(Select.Changed, Checkbox.Changed):
             for name, prefix in (("rows", "rows: "), ("cols", "cols: "), ("by", "by: ")):
                 items = [(NO_BY, "none"), *dims] if name == "by" else dims
@@ -270,7 +261,8 @@ class ReportScreen(Screen[None]):
             title.update(Text(message.error or "no table", style="bold red"))
             return
         keep = self.tables[self.shown].by if self.tables else None
-        self.tables = message.tables
+        self.computed = message.tables
+        self.tables = view.limited(self.computed, self.top_n)
         found = [i for i, t in enumerate(self.tables) if keep is not None and t.by == keep]
         self.shown = found[0] if found else 0
         tabs = self.query_one(Tabs)
@@ -318,10 +310,9 @@ class ReportScreen(Screen[None]):
 
     @on(DataTable.CellSelected)
     def _open_cell(self, event: DataTable.CellSelected) -> None:
-        if self.table is not None:
-            row, col = event.coordinate.row, event.coordinate.column - 1  # column 0: labels
-            if col >= 0:
-                self.fetch_quotes(self.table, row, col, self.filters)
+        cell = self.query_one(ReportGrid).cell_at(event.coordinate.row, event.coordinate.column)
+        if self.table is not None and cell is not None:
+            self.fetch_quotes(self.table, *cell, self.filters)
 
     @on(DataTable.CellHighlighted)
     def _highlighted(self, event: DataTable.CellHighlighted) -> None:
@@ -338,63 +329,53 @@ class ReportScreen(Screen[None]):
             for name in ("rows", "cols", "by", "unit", "percent", *FILTERS)
         }
         out["interviewer"] = self.query_one(Checkbox).value
+        out["top"], out["layout"] = self.top_n, self.grid_layout
         return out
 
     def request(self) -> CrosstabRequest:
-        chosen = self.settings()
-
-        def picked(name: str) -> tuple[str, ...]:
-            value = chosen[name]
-            return () if value in (ALL, Select.NULL) else (str(value),)
-
-        self.filters = Filters(
-            codes=picked("codes"), roles=picked("role"), cases=picked("case"),
-            coders=picked("coder"), include_interviewer=bool(chosen["interviewer"]),
-        )  # fmt: skip
-        return CrosstabRequest(
-            rows=str(chosen["rows"]),
-            cols=str(chosen["cols"]),
-            by=None if chosen["by"] in (NO_BY, Select.NULL) else str(chosen["by"]),
-            unit=str(chosen["unit"]),
-            percent=str(chosen["percent"]),
-            filters=self.filters,
-        )
+        self.filters, request = crosstab_request(self.settings())
+        return request
 
     def refresh_table(self) -> None:
         self.generation += 1
         self.query_one("#report-title", Static).update(Text("computing…"))
         self.compute(self.generation, self.request())
+        self._keep_settings()
+
+    def _keep_settings(self) -> None:
         settings = self.settings()
         report_settings.remember(self.project, settings)
         if settings != self._kept:  # nothing written for a coder who only looks
             self._kept = settings
             self.save_settings(settings)
 
-    def title_text(self, table: ReportTable) -> Text:
-        """The caption, the table of a by-split, then the filters in force."""
-        text = Text(table.caption(), style="bold")
-        f = self.filters
-        parts = [f"{label}: {', '.join(values)}" for label, values in (
-            ("codes", f.codes), ("roles", f.roles), ("cases", f.cases), ("coder", f.coders),
-        ) if values]  # fmt: skip
-        if not f.coders:
-            parts.append("all coders")
-        parts.append(f"interviewer turns {'in' if f.include_interviewer else 'out'}")
-        text.append(" — " + " · ".join(parts), style="")
-        return text
-
     def _show(self) -> None:
         table = self.table
         if table is None:
             return
-        self.query_one(ReportGrid).show(table)
-        self.query_one("#report-title", Static).update(self.title_text(table))
+        self.query_one(ReportGrid).show(table, self.grid_layout)
+        title = view.title_text(table, self.filters, self.top_n, self.grid_layout)
+        self.query_one("#report-title", Static).update(title)
         notes = self.query_one(CodersNotice).show(table)
+        notes = view.screen_notes(notes, self.top_n, self.grid_layout, table.margins)
         self.query_one("#report-notes", Static).update(Text(" ".join(notes)))
 
     # ---------------------------------------------------------------- actions
     def action_refresh(self) -> None:
         self.refresh_table()
+
+    def action_cycle_top(self) -> None:
+        """All / top 10 / 20 / 40 rows and columns: cut in memory, no new query."""
+        self.top_n = view.next_top(self.top_n)
+        if self.computed:
+            self.tables = view.limited(self.computed, self.top_n)
+        self._show()
+        self._keep_settings()
+
+    def action_toggle_layout(self) -> None:
+        self.grid_layout = LONG if self.grid_layout == WIDE else WIDE
+        self._show()
+        self._keep_settings()
 
     def action_previous_table(self) -> None:
         if len(self.tables) > 1:

@@ -1,0 +1,58 @@
+"""The report screen's choices: their defaults, their labels, and the request they make.
+
+Kept apart from the screen so that it stays about layout and workers: the settings a coder
+keeps (``services.report_settings``) are the dict ``DEFAULTS`` describes, and
+``crosstab_request`` turns them into the service's request and the filters in force.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Select
+
+from qualcope.report.model import DIMENSIONS, CrosstabRequest, Filters
+from qualcope.services import reports
+from qualcope.services.project import Project
+from qualcope.tui.widgets.report_view import WIDE
+
+ALL = "__all__"
+NO_BY = "__none__"
+FILTERS = {"codes": "codes", "role": "roles", "case": "cases", "coder": "coders"}
+DEFAULTS: dict[str, Any] = {"rows": "code", "cols": "role", "by": NO_BY, "unit": "codings",
+                            "percent": "none", **dict.fromkeys(FILTERS, ALL),
+                            "interviewer": False, "top": 0, "layout": WIDE}  # fmt: skip
+
+
+def choices(values: Any, prefix: str = "") -> list[tuple[Text, str]]:
+    """Select options whose labels say what they choose ('rows: code'), on one line."""
+    pairs = [(v, v) if isinstance(v, str) else v for v in values]
+    return [(Text(f"{prefix}{label}", no_wrap=True, overflow="ellipsis"), v) for v, label in pairs]
+
+
+def dimensions(project: Project) -> list[tuple[str, str]]:
+    """(value, label) of every dimension: with attributes once the service offers them."""
+    found = getattr(reports, "dimension_choices", None)
+    return list(found(project)) if callable(found) else [(d, d) for d in DIMENSIONS]
+
+
+def crosstab_request(chosen: dict[str, Any]) -> tuple[Filters, CrosstabRequest]:
+    """The filters and the cross-tab request of the choices on screen."""
+
+    def picked(name: str) -> tuple[str, ...]:
+        value = chosen[name]
+        return () if value in (ALL, Select.NULL) else (str(value),)
+
+    filters = Filters(
+        codes=picked("codes"), roles=picked("role"), cases=picked("case"),
+        coders=picked("coder"), include_interviewer=bool(chosen["interviewer"]),
+    )  # fmt: skip
+    return filters, CrosstabRequest(
+        rows=str(chosen["rows"]),
+        cols=str(chosen["cols"]),
+        by=None if chosen["by"] in (NO_BY, Select.NULL) else str(chosen["by"]),
+        unit=str(chosen["unit"]),
+        percent=str(chosen["percent"]),
+        filters=filters,
+    )

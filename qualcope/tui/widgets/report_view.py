@@ -1,0 +1,92 @@
+"""What the report screen shows of its tables: the top N rows and columns, wide or long.
+
+A cross-tab of hundreds of codes cannot be read as a grid. ``t`` cycles the screen through
+all / the 10 / 20 / 40 rows and columns with the highest totals, cut by
+``report.matrix_limits.limit`` exactly as ``--top N`` cuts them on the command line (the
+margins still count everything, a note says what was left out); ``l`` switches the grid
+to the long layout of ``report.long_table`` (one pair per line, largest count first). Both
+choices are named in the table's title and kept with the coder's other report settings.
+The keys are bound here, on the table and on the choices above it, and call the screen's
+``cycle_top`` and ``toggle_layout`` actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+
+from qualcope.report import matrix_limits
+from qualcope.report.model import Filters, ReportTable
+
+TOP_STEPS = (0, 10, 20, 40)  # 0: every row and column
+WIDE, LONG = "wide", "long"
+LAYOUTS = (WIDE, LONG)
+SHOWN_NOTE = "Shown: "  # how matrix_limits.limit's note starts
+
+# Bound on the grid and on the controls rather than in the screen's BINDINGS: those are
+# generated from the action table (``tui.actions``), which these keys are not part of.
+VIEW_BINDINGS: list[BindingType] = [
+    Binding("t", "screen.cycle_top", "Top N", show=False),
+    Binding("l", "screen.toggle_layout", "Wide / long", show=False),
+]
+
+
+class ReportControls(Vertical):
+    """The lines of choices over the table; ``t`` and ``l`` work while one has the focus."""
+
+    BINDINGS: ClassVar[list[BindingType]] = VIEW_BINDINGS
+
+
+def next_top(top: int) -> int:
+    """The next step of all / 10 / 20 / 40 (an unknown value starts again at all)."""
+    steps = list(TOP_STEPS)
+    return steps[(steps.index(top) + 1) % len(steps)] if top in steps else TOP_STEPS[0]
+
+
+def chosen(settings: dict[str, Any]) -> tuple[int, str]:
+    """(top, layout) from kept settings; a hand-edited or older value falls back to the default."""
+    top = settings.get("top", 0)
+    layout = settings.get("layout", WIDE)
+    ok_top = isinstance(top, int) and not isinstance(top, bool) and top in TOP_STEPS
+    return (top if ok_top else 0), (layout if layout in LAYOUTS else WIDE)
+
+
+def limited(tables: Sequence[ReportTable], top: int) -> list[ReportTable]:
+    """The tables as ``--top N`` gives them (all of them with top 0)."""
+    return matrix_limits.limit(tables, top or None)
+
+
+def screen_notes(notes: Sequence[str], top: int, layout: str, margins: bool) -> list[str]:
+    """A table's notes in the screen's words, what was left out first (the line under the
+    table holds two lines: the cut must not hide behind the unit's explanation)."""
+    notes = [note.replace(f"(--top {top})", "(t: all, 10, 20, 40)") for note in notes]
+    first = [n for n in notes if n.startswith(SHOWN_NOTE)]
+    if layout == LONG:
+        first.append(
+            "Long layout: one line per cell, largest count first; empty cells"
+            + (" and the totals" if margins else "")
+            + " are left out (l: the grid)."
+        )
+    return first + [n for n in notes if not n.startswith(SHOWN_NOTE)]
+
+
+def title_text(table: ReportTable, filters: Filters, top: int, layout: str) -> Text:
+    """The caption, the table of a by-split, then the filters and the view in force."""
+    text = Text(table.caption(), style="bold")
+    f = filters
+    parts = [f"{label}: {', '.join(values)}" for label, values in (
+        ("codes", f.codes), ("roles", f.roles), ("cases", f.cases), ("coder", f.coders),
+    ) if values]  # fmt: skip
+    if not f.coders:
+        parts.append("all coders")
+    parts.append(f"interviewer turns {'in' if f.include_interviewer else 'out'}")
+    if top:
+        parts.append(f"top {top} by total")
+    if layout == LONG:
+        parts.append("long layout")
+    text.append(" — " + " · ".join(parts), style="")
+    return text

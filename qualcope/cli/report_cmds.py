@@ -264,12 +264,12 @@ Examples:
 def run(spec_file: Path, folder: Path | None) -> None:
     """Regenerate every table, figure and quote list of a report spec, with provenance."""
     from qualcope.report.spec import read_spec
-    from qualcope.services import reports
+    from qualcope.services import report_spec_run
 
     spec = read_spec(spec_file)
     folder = folder or Path(f"{spec_file.stem}_report")
     with open_project(click.get_current_context()) as project:
-        written = reports.run_spec(project, spec, folder)
+        written = report_spec_run.run_spec(project, spec, folder)
     for path in written:
         click.echo(str(path))
     err_console_print(f"wrote {len(written)} files into {folder}")

@@ -82,12 +82,9 @@ def figure_bytes(
         raise ReportError(f"a figure is {', '.join(PLOT_FORMATS)}; not {fmt!r}")
     if chart not in CHARTS:
         raise ReportError(f"unknown chart {chart!r} (choose from {', '.join(CHARTS)})")
-    if not tables:
-        raise ReportError("nothing to plot")
+    size = figure_size(tables, chart, narrow_hint)
     panels = len(tables)
-    ncols = min(panels, 2)
-    nrows = math.ceil(panels / ncols)
-    size = matrix_limits.figure_inches(tables, ncols, nrows, narrow_hint, chart)
+    ncols, nrows = _grid(panels)
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -120,6 +117,23 @@ def figure_bytes(
     }[fmt]
     figure.savefig(buffer, format=fmt, metadata=metadata, dpi=matrix_limits.DPI)
     return buffer.getvalue()
+
+
+def figure_size(
+    tables: Sequence[ReportTable], chart: str = "heatmap", narrow_hint: str = "--codes GROUP"
+) -> tuple[float, float]:
+    """The figure's size in inches, or the one-line refusal of a table too large for a figure:
+    checked before anything is drawn (a report spec checks every plot before writing any)."""
+    if not tables:
+        raise ReportError("nothing to plot")
+    ncols, nrows = _grid(len(tables))
+    return matrix_limits.figure_inches(tables, ncols, nrows, narrow_hint, chart)
+
+
+def _grid(panels: int) -> tuple[int, int]:
+    """Panels across and down: two across at most."""
+    ncols = min(panels, 2)
+    return ncols, math.ceil(panels / ncols)
 
 
 def _font(n: int, small: int = 12) -> float:

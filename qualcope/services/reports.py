@@ -9,7 +9,7 @@ unless ``Filters.include_interviewer`` (see ``report_queries``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, aliased
 
 from qualcope import __version__
 from qualcope.db.models import Case, Coder, Coding, CodingLink, Document, Participant, Segment
-from qualcope.domain import ProgressUpdate, never_stop, no_progress
 from qualcope.errors import ReportError
 from qualcope.report.model import (
     DIMENSIONS,
@@ -52,7 +51,7 @@ from qualcope.services.report_queries import (
 )
 
 if TYPE_CHECKING:
-    from qualcope.report.spec import ReportSpec, SpecItem
+    pass
 
 __all__ = [
     "ReportOptions",
@@ -61,7 +60,6 @@ __all__ = [
     "frequencies",
     "quotes",
     "options",
-    "run_spec",
     "export_tables",
     "cell_quotes",
     "describe",
@@ -324,127 +322,6 @@ def describe(project: Project, filters: Filters, unit: str) -> dict[str, str]:
     """The provenance of a report made with these filters (for quotes and figures)."""
     with project.read() as session:
         return provenance(project, session, resolve(session, filters), unit)
-
-
-# ------------------------------------------------------------- report spec
-SUFFIX = {"table": "txt"}
-
-
-def _filters(options: dict[str, Any]) -> Filters:
-    return Filters(
-        codes=tuple(options.get("codes", ())),
-        coders=tuple(options.get("coders", ())),
-        cases=tuple(options.get("cases", ())),
-        roles=tuple(options.get("roles", ())),
-        include_interviewer=bool(options.get("include_interviewer", False)),
-    )
-
-
-def _crosstab_request(options: dict[str, Any]) -> CrosstabRequest:
-    return CrosstabRequest(
-        rows=options.get("rows", "code"),
-        cols=options.get("cols", "role"),
-        by=options.get("by"),
-        unit=options.get("unit", "codings"),
-        percent=options.get("percent", "none"),
-        margins=bool(options.get("margins", True)),
-        stats=bool(options.get("stats", False)),
-        filters=_filters(options),
-        bins=_bins_text(options.get("bins")),
-    )
-
-
-def _bins_text(value: Any) -> str | None:
-    """A spec's ``bins`` (4, "20,30,40" or [20, 30, 40]) as the CLI's --bins text."""
-    if value is None:
-        return None
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return str(value)
-
-
-def _write_figure(
-    spec: ReportSpec, item: SpecItem, tables: list[ReportTable], target: Path
-) -> None:
-    """A spec's plot, drawn as ``qualcope report plot crosstab`` draws it; a figure too large
-    is refused with the CLI's hint, located in the spec (file, line, output)."""
-    from qualcope.report import plot
-
-    options = item.options
-    try:
-        plot.write_figure(
-            tables,
-            target,
-            options.get("chart", "heatmap"),
-            options.get("title"),
-            cluster=bool(options.get("cluster", False)),
-            narrow_hint="--codes GROUP",
-        )
-    except ReportError as exc:
-        if exc.path is not None:  # about the file written, not the spec: as it is
-            raise
-        raise ReportError(
-            f"{exc} (output {item.name!r}; in a spec: top: N, min_count: K or codes: [GROUP])",
-            path=spec.path or None,
-            line=item.line or None,
-        ) from exc
-
-
-def run_spec(
-    project: Project,
-    spec: ReportSpec,
-    folder: Path,
-    on_progress: Callable[[ProgressUpdate], None] = no_progress,
-    should_stop: Callable[[], bool] = never_stop,
-) -> list[Path]:
-    """Regenerate every output of a report spec into ``folder`` (each file written atomically)."""
-    from qualcope.report import export, matrix_limits
-    from qualcope.report import quotes as quote_files
-
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ReportError("is a file, not a folder", path=folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    items = spec.items
-    for index, item in enumerate(items):
-        if should_stop():
-            break
-        on_progress(ProgressUpdate(index, len(items), item.name))
-        options = item.options
-        extra = {"report": spec.title} if spec.title else {}
-        extra["output"] = item.name
-        tables: list[ReportTable] = []
-        if item.kind in ("crosstab", "plot"):
-            tables = crosstab(project, _crosstab_request(options))
-        elif item.kind == "cooccurrence":
-            request = CooccurrenceRequest(
-                rows=tuple(options.get("rows", ())),
-                cols=tuple(options.get("cols", ())),
-                within=options.get("within", "segment"),
-                filters=_filters(options),
-            )
-            tables = [cooccurrence(project, request)]
-        elif item.kind == "frequencies":
-            tables = [frequencies(project, _filters(options), bool(options.get("by_coder")))]
-        if item.kind in ("crosstab", "cooccurrence", "plot"):  # top / min_count, as --top
-            tables = matrix_limits.limit(tables, options.get("top"), options.get("min_count"))
-        for fmt in item.formats:
-            target = folder / f"{item.name}.{SUFFIX.get(fmt, fmt)}"
-            if item.kind == "quotes":
-                filters = _filters({**options, "codes": (options["code"],)})
-                found = quotes(project, filters, options.get("limit"))
-                prov = {**extra, **describe(project, filters, "codings")}
-                quote_files.write(found, fmt, target, prov)
-            elif item.kind == "plot":
-                tables = [t.with_provenance({**extra, **t.provenance}) for t in tables]
-                _write_figure(spec, item, tables, target)
-            else:
-                tables = [t.with_provenance({**extra, **t.provenance}) for t in tables]
-                export.write(tables, fmt, target, provenance=True)
-            written.append(target)
-    on_progress(ProgressUpdate(len(items), len(items), "done"))
-    return written
 
 
 def export_tables(tables: Sequence[ReportTable], path: Path, fmt: str | None = None) -> str:

@@ -14,7 +14,7 @@ from qualcope.errors import ReportError
 from qualcope.report import matrix_limits, plot
 from qualcope.report.model import CooccurrenceRequest, CrosstabRequest
 from qualcope.report.spec import parse_spec
-from qualcope.services import reports
+from qualcope.services import report_spec_run, reports
 from qualcope.services.project import Project
 from tests.report.wide_builder import generate
 
@@ -73,7 +73,7 @@ def test_spec_top_equals_the_cli_limit(wide: Project, tmp_path: Path) -> None:
         "  - {name: pairs, kind: cooccurrence, top: 6, formats: [csv]}\n"
         "  - {name: roles, kind: crosstab, rows: code, cols: role, min_count: 40, formats: [csv]}\n"
     )
-    reports.run_spec(wide, spec, tmp_path)
+    report_spec_run.run_spec(wide, spec, tmp_path)
     [cooc] = matrix_limits.limit([reports.cooccurrence(wide, CooccurrenceRequest())], 6)
     lines = (tmp_path / "pairs.csv").read_text(encoding="utf-8").splitlines()
     body = list(csv.reader(io.StringIO("\n".join(x for x in lines if not x.startswith("#")))))
@@ -101,11 +101,12 @@ def test_a_plot_too_large_is_refused_with_the_cli_hint_and_where_in_the_spec(
     with pytest.raises(ReportError) as cli:
         plot.figure_bytes(tables, "png", narrow_hint="--codes GROUP")  # as `report plot`
     with pytest.raises(ReportError) as caught:
-        reports.run_spec(wide, spec, tmp_path)
+        report_spec_run.run_spec(wide, spec, tmp_path)
     text = str(caught.value)
     assert text.startswith("paper.yaml, line 3: " + str(cli.value)) and "\n" not in text
     assert "--top 40" in text and "(output 'everything'; in a spec: top: N" in text
-    assert not (tmp_path / "everything.png").exists()
+    # Checked before anything is written: not even the table before it.
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_plot_with_top_and_cluster_is_written(wide: Project, tmp_path: Path) -> None:
@@ -113,7 +114,7 @@ def test_a_plot_with_top_and_cluster_is_written(wide: Project, tmp_path: Path) -
         "outputs:\n  - {name: fig, kind: plot, rows: code, cols: role, top: 30, cluster: true,"
         " formats: [png, svg]}\n"
     )
-    written = reports.run_spec(wide, spec, tmp_path)
+    written = report_spec_run.run_spec(wide, spec, tmp_path)
     assert written == [tmp_path / "fig.png", tmp_path / "fig.svg"]
     assert (tmp_path / "fig.png").read_bytes().startswith(b"\x89PNG")
     # sized for the 30 codes kept, as `report plot crosstab --top 30` sizes it
@@ -139,7 +140,7 @@ def test_cluster_reorders_the_figure_as_the_cli_does(
         "outputs:\n  - {name: a, kind: plot, top: 12, cluster: true}\n"
         "  - {name: b, kind: plot, top: 12}\n"
     )
-    reports.run_spec(wide, spec, tmp_path)
+    report_spec_run.run_spec(wide, spec, tmp_path)
     assert seen == [True, False]
 
 

@@ -70,6 +70,9 @@ class ExchangeSource:
     memo: str = ""
     user_guid: str | None = None
     created: datetime | None = None
+    # The text begins with the file's byte-order mark, because the tool counted it in the
+    # positions (``refi_read``); normalising removes it and maps the positions.
+    bom_counted: bool = False
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from qualcope.interchange.refi_xml import (
     child,
     children,
     colour_of,
+    integer,
     local,
     made_up_guid,
     ref,
@@ -236,6 +237,9 @@ def _text_source(
     text = reader.text_of(element, f"source {name!r}", required=True)
     if text is None:
         return None
+    bom_counted = reader.bom_before(element) and _counts_the_bom(element, text)
+    if bom_counted:  # the mark is the text's first character: normalising takes it out
+        text = "\ufeff" + text
     _, user = reader.user(element, f"source {name!r}")
     selections = read_selections(reader, element, text, name)
     whole = whole_source_codings(reader, element, name)
@@ -254,7 +258,27 @@ def _text_source(
         memo="\n\n".join(reader.note_texts(element)),
         user_guid=user,
         created=timestamp(element.get("creationDateTime")),
+        bom_counted=bom_counted,
     )
+
+
+def _counts_the_bom(element: etree._Element, text: str, look: int = 20) -> bool:
+    """Whether the selections' positions count the text file's byte-order mark as its first
+    character: their quotes (up to ``look`` of them) are in place one character further on
+    and none where the positions say. Tools differ; reading the mark as no text would move
+    every coding of such a source by one character."""
+    as_is = counted = 0
+    for selection in element.iterchildren("{*}PlainTextSelection"):
+        start, end = integer(selection.get("startPosition")), integer(selection.get("endPosition"))
+        quote = " ".join((selection.get("name") or "").split())
+        if start is None or end is None or len(quote) < 3:
+            continue
+        as_is += " ".join(text[start:end].split()) == quote
+        counted += start >= 1 and " ".join(text[start - 1 : end - 1].split()) == quote
+        look -= 1
+        if look == 0 or as_is:
+            break
+    return counted > 0 and as_is == 0
 
 
 def _cases(

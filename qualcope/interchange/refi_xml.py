@@ -9,6 +9,7 @@ integers, never what Python's ``int`` also accepts.
 
 from __future__ import annotations
 
+import codecs
 import re
 import uuid
 from collections import Counter
@@ -102,6 +103,8 @@ class ReadState:
     user_guids: set[str] = field(default_factory=set)
     # Each member read and decoded once, however many sources name it (a bomb by reference).
     texts: dict[str, str | UnicodeDecodeError] = field(default_factory=dict)
+    # The members that began with a UTF-8 byte-order mark (left out of their text).
+    with_bom: set[str] = field(default_factory=set)
 
     def fail(self, message: str, element: etree._Element | None = None) -> None:
         """A defect that would misplace data: an error, or (lenient) a skipped item."""
@@ -177,9 +180,17 @@ class ReadState:
             return None
         return text
 
+    def bom_before(self, element: etree._Element) -> bool:
+        """Whether the source's text file began with a byte-order mark (read as no text)."""
+        member = self._member(element.get("plainTextPath") or "")
+        return member is not None and member in self.with_bom
+
     def _decode(self, member: str) -> str | UnicodeDecodeError:
+        data = self.archive.read(member)
+        if data.startswith(codecs.BOM_UTF8):
+            self.with_bom.add(member)
         try:
-            return self.archive.read(member).decode("utf-8-sig")  # a byte-order mark is no text
+            return data.decode("utf-8-sig")  # a byte-order mark is no text
         except UnicodeDecodeError as exc:
             return exc
 

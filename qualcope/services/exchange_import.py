@@ -49,6 +49,12 @@ def import_snapshot(
     _refuse_non_empty(project, source)
     report = ExchangeImport()
     report.notes.extend(f"not imported: {item}" for item in snapshot.skipped)
+    report.notes.extend(
+        f"source {item.name!r}: its positions count the byte-order mark of its text file "
+        "as a character (its quotes say so); read that way"
+        for item in snapshot.sources
+        if item.bom_counted
+    )
     prepared = prepare_sources(snapshot, source, report)
     with project.write(f"import project {source.name}", undoable=False) as session:
         users = _coders(session, snapshot, report)

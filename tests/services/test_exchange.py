@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from qualcope.db.models import Code, Coding, Document, DocumentStatus, Memo, Segment
 from qualcope.errors import ImportFileError, QualcopeError
 from qualcope.report.model import CooccurrenceRequest, CrosstabRequest, Filters
-from qualcope.services import codings, doctor, exchange, reports
+from qualcope.services import codings, doctor, documents, exchange, reports
 from qualcope.services.coding_exchange import export_rows
 from qualcope.services.project import Project
 from tests.conftest import SHARED
@@ -237,6 +237,56 @@ def test_quotes_found_a_few_characters_away_stop_the_import(tmp_path: Path) -> N
     _, report = exchange.import_into_new(tmp_path / "ok.db", path, "tester")
     with Project.open(tmp_path / "ok.db", "tester") as project:
         assert [s for _, s in project_rows(project)] == [quote]
+
+
+def test_positions_that_count_the_byte_order_mark_keep_every_coding_in_place(
+    tmp_path: Path,
+) -> None:
+    text = "Interviewer: Why?\n\nRespondent: We wrote to the alderman.\n"
+    quotes = ["We wrote to the alderman", "Respondent"]
+    selections = "".join(
+        f'<PlainTextSelection guid="00000000-0000-0000-0000-00000000001{n}" name="{quote}" '
+        f'startPosition="{{start{n}}}" endPosition="{{end{n}}}">'
+        f'<Coding guid="00000000-0000-0000-0000-00000000002{n}" '
+        'creatingUser="00000000-0000-0000-0000-000000000001">'
+        '<CodeRef targetGUID="00000000-0000-0000-0000-000000000002"/></Coding>'
+        "</PlainTextSelection>"
+        for n, quote in enumerate(quotes)
+    )
+    qde = (
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="p">'
+        '<Users><User guid="00000000-0000-0000-0000-000000000001" name="ann"/></Users>'
+        '<CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000002" name="Escalation" '
+        'isCodable="true"/></Codes></CodeBook><Sources>'
+        '<TextSource guid="00000000-0000-0000-0000-000000000003" name="t.txt" '
+        'plainTextPath="internal://00000000-0000-0000-0000-000000000003.txt">'
+        f"{selections}</TextSource></Sources></Project>"
+    )
+
+    def archive(counted: int) -> Path:
+        """The text file with a byte-order mark, positions counted with it (1) or not (0)."""
+        spans = {}
+        for n, quote in enumerate(quotes):
+            spans[f"start{n}"] = text.index(quote) + counted
+            spans[f"end{n}"] = text.index(quote) + len(quote) + counted
+        path = tmp_path / f"counted-{counted}.qdpx"
+        with zipfile.ZipFile(path, "w") as made:
+            made.writestr("project.qde", qde.format(**spans))
+            made.writestr(
+                "sources/00000000-0000-0000-0000-000000000003.txt",
+                b"\xef\xbb\xbf" + text.encode(),
+            )
+        return path
+
+    for counted in (1, 0):
+        target = tmp_path / f"counted-{counted}.db"
+        _, report = exchange.import_into_new(target, archive(counted), "tester")
+        with Project.open(target, "tester") as project:
+            assert sorted(s for _, s in project_rows(project)) == sorted(quotes)
+            [ref] = documents.list_documents(project)
+            assert documents.get_document(project, ref.id).text == text  # no mark kept
+        said = [n for n in report.notes if "byte-order mark" in n]
+        assert len(said) == counted, report.notes
 
 
 def test_the_cli_exports_and_imports_a_project(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,41 @@ class DocumentListing:
     refs: list[DocumentRef]
     attribute_keys: list[str] = field(default_factory=list)
     attributes: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListingCounts:
+    """Per document: respondent and interviewer turns, turns coded by the listing coder and
+    by anyone, and the listing coder's finished marks."""
+
+    respondent: dict[int, int]
+    interviewer: dict[int, int]
+    coded: dict[int, int]
+    coded_by_anyone: dict[int, int]
+    finished: set[int]
+
+    def refs(self, rows: Iterable[Sequence[Any]]) -> list[DocumentRef]:
+        """A DocumentRef per (id, guid, name, case, role, participant, language, words,
+        source format) row, with its counts."""
+        return [
+            DocumentRef(
+                id=i,
+                guid=g,
+                name=n,
+                case=c,
+                role=r,
+                participant=p,
+                language=lang,
+                words=w,
+                respondent_turns=self.respondent.get(i, 0),
+                interviewer_turns=self.interviewer.get(i, 0),
+                coded_turns=self.coded.get(i, 0),
+                coded_turns_all=self.coded_by_anyone.get(i, 0),
+                finished=i in self.finished,
+                source_format=fmt,
+            )
+            for i, g, n, c, r, p, lang, w, fmt in rows
+        ]
 
 
 def count_coded_turns(
@@ -128,26 +163,8 @@ def _refs(
                 (coder_id,),
             )
         }
-    coded_by_anyone = _coded_turns(conn, None)
-    return [
-        DocumentRef(
-            id=i,
-            guid=g,
-            name=n,
-            case=c,
-            role=r,
-            participant=p,
-            language=lang,
-            words=w,
-            respondent_turns=respondent.get(i, 0),
-            interviewer_turns=interviewer.get(i, 0),
-            coded_turns=coded.get(i, 0),
-            coded_turns_all=coded_by_anyone.get(i, 0),
-            finished=i in finished,
-            source_format=fmt,
-        )
-        for i, g, n, c, r, p, lang, w, fmt in conn.execute(_DOCUMENTS, (case, case, role, role))
-    ]
+    counts = ListingCounts(respondent, interviewer, coded, _coded_turns(conn, None), finished)
+    return counts.refs(conn.execute(_DOCUMENTS, (case, case, role, role)))
 
 
 def _coded_turns(conn: sqlite3.Connection, coder_id: int | None) -> dict[int, int]:

@@ -25,7 +25,7 @@ from qualcope.db.models import (
 from qualcope.domain import DocumentRef, DocumentView, SegmentSpec, SegmentView
 from qualcope.errors import NotFoundError, StaleEditError
 from qualcope.services import history
-from qualcope.services.document_listing import count_coded_turns
+from qualcope.services.document_listing import ListingCounts, count_coded_turns
 from qualcope.services.positions import DocumentPositions, load_positions
 from qualcope.services.project import Project
 
@@ -151,25 +151,8 @@ def list_documents(
             query = query.where(Participant.role == role)
         if participant:
             query = query.where(Participant.label == participant)
-        refs = [
-            DocumentRef(
-                id=i,
-                guid=g,
-                name=n,
-                case=c,
-                role=r,
-                participant=p,
-                language=lang,
-                words=w,
-                respondent_turns=turn_counts.get(i, 0),
-                interviewer_turns=interviewer_counts.get(i, 0),
-                coded_turns=coded.get(i, 0),
-                coded_turns_all=coded_by_anyone.get(i, 0),
-                finished=i in finished,
-                source_format=fmt,
-            )
-            for i, g, n, c, r, p, lang, w, fmt in session.execute(query)
-        ]
+        counts = ListingCounts(turn_counts, interviewer_counts, coded, coded_by_anyone, finished)
+        refs = counts.refs(session.execute(query))
     if unfinished_only:
         refs = [ref for ref in refs if not ref.finished]
     return refs

@@ -8,7 +8,6 @@ import asyncio
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Select, Static, Tabs
@@ -21,20 +20,9 @@ from qualcope.tui.screens.report import ReportScreen
 from qualcope.tui.widgets.report_grid import ReportGrid
 from qualcope.tui.widgets.report_quotes import QuotesView
 from tests.report.builder import AVOID, CITIZEN, build_project
+from tests.tui.report_host import ReportHost
 
 SIZE = (80, 24)
-
-
-class Host(App[None]):
-    """A base screen with the report screen on top, so Esc can leave it."""
-
-    def __init__(self, project: Project) -> None:
-        super().__init__()
-        self.project = project
-
-    def on_mount(self) -> None:
-        self.push_screen(Screen())
-        self.push_screen(ReportScreen(self.project))
 
 
 @pytest.fixture
@@ -65,7 +53,7 @@ def run(body: Any) -> None:
 
 def test_short_labels_and_numbers_in_view_at_80_columns(report_project: Project) -> None:
     async def body() -> None:
-        app = Host(report_project)
+        app = ReportHost(report_project)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -93,7 +81,7 @@ def test_short_labels_and_numbers_in_view_at_80_columns(report_project: Project)
 
 def test_split_by_case_as_tabs_and_filters_in_the_title(report_project: Project) -> None:
     async def body() -> None:
-        app = Host(report_project)
+        app = ReportHost(report_project)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -126,7 +114,7 @@ def test_split_by_case_as_tabs_and_filters_in_the_title(report_project: Project)
 
 def test_several_coders_summed_are_named(report_project: Project) -> None:
     async def body() -> None:
-        app = Host(report_project)
+        app = ReportHost(report_project)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -146,7 +134,7 @@ def test_settings_are_remembered_on_leaving_and_after_a_restart(
     report_project: Project,
 ) -> None:
     async def body() -> None:
-        app = Host(report_project)
+        app = ReportHost(report_project)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -168,7 +156,7 @@ def test_settings_are_remembered_on_leaving_and_after_a_restart(
 
         report_settings.forget_session()  # as a restart does
         assert report_settings.load(report_project)["case"] == "Care"
-        app = Host(report_project)
+        app = ReportHost(report_project)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert app.screen.query_one("#unit", Select).value == "documents"

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Label, Select, Static
@@ -23,20 +22,9 @@ from qualcope.tui.screens.report import ReportScreen
 from qualcope.tui.widgets.report_grid import ReportGrid, clip
 from qualcope.tui.widgets.report_quotes import QuotesView
 from tests.report.wide_builder import generate
+from tests.tui.report_host import ReportHost
 
 SIZE = (100, 30)
-
-
-class Host(App[None]):
-    """A base screen with the report screen on top, so Esc can leave it."""
-
-    def __init__(self, project: Project) -> None:
-        super().__init__()
-        self.project = project
-
-    def on_mount(self) -> None:
-        self.push_screen(Screen())
-        self.push_screen(ReportScreen(self.project))
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +76,7 @@ def test_t_cycles_the_top_codes_as_the_cli_cuts_them(wide: Project) -> None:
     [expected] = matrix_limits.limit(whole(wide), 10)
 
     async def body() -> None:
-        app = Host(wide)
+        app = ReportHost(wide)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -131,7 +119,7 @@ def test_l_lists_one_pair_per_line_largest_first_and_enter_opens_its_quotes(
     expected = long_table.cells(table)
 
     async def body() -> None:
-        app = Host(wide)
+        app = ReportHost(wide)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -168,7 +156,7 @@ def test_l_lists_one_pair_per_line_largest_first_and_enter_opens_its_quotes(
 
 def test_the_keys_work_from_the_choices_too(wide: Project) -> None:
     async def body() -> None:
-        app = Host(wide)
+        app = ReportHost(wide)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -183,7 +171,7 @@ def test_the_keys_work_from_the_choices_too(wide: Project) -> None:
 
 def test_top_and_layout_are_remembered_on_leaving_and_after_a_restart(wide: Project) -> None:
     async def body() -> None:
-        app = Host(wide)
+        app = ReportHost(wide)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await pilot.press("t", "t", "l")
@@ -198,7 +186,7 @@ def test_top_and_layout_are_remembered_on_leaving_and_after_a_restart(wide: Proj
         report_settings.forget_session()  # as a restart does
         kept = report_settings.load(wide)
         assert kept["top"] == 20 and kept["layout"] == "long"
-        app = Host(wide)
+        app = ReportHost(wide)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert title(app.screen).endswith("top 20 by total · long layout")
@@ -212,7 +200,7 @@ def test_odd_or_older_kept_values_fall_back_to_all_and_wide(wide: Project) -> No
     report_settings.forget_session()
 
     async def body() -> None:
-        app = Host(wide)
+        app = ReportHost(wide)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert "top" not in title(app.screen) and "long" not in title(app.screen)

@@ -4,8 +4,10 @@ Archives are never extracted to disk (reliability.md C2-1): members are read in 
 name, and only names without ``..``, an absolute path, a drive letter or a backslash are
 accepted; symbolic links and names stored twice are refused. Limits on the number of members,
 the total size, the compression ratio and each member's size are checked against the central
-directory and again while reading, because a header may lie (C2-2); what all reads unpack
-together is counted too, so a document naming one member many times cannot multiply it.
+directory and again while reading, because a header may lie (C2-2): a member must unpack to
+exactly the size its header gives, with its CRC, or it is refused (a header giving less, with
+the CRC of that much, would otherwise cut a text short). What all reads unpack together is
+counted too, so a document naming one member many times cannot multiply it.
 XML is parsed by lxml with entity resolution, DTD loading and network access off, and a
 document that declares a DTD is refused (C2-3, C2-4) before the parser sees it: no exchange
 format uses one, and a DTD is how entity attacks start. Every failure is one
@@ -14,6 +16,7 @@ format uses one, and a DTD is how entity attacks start. Every failure is one
 
 from __future__ import annotations
 
+import copy
 import re
 import stat
 import zipfile
@@ -120,9 +123,20 @@ class SafeArchive:
         if found is None:
             raise self.error(f"no {name} in the archive")
         budget = max(0, MAX_TOTAL_BYTES - self.unpacked)  # never below 0: read(-1) reads all
+        info = self.members[found]
+        if info.flag_bits & 0x1:
+            raise self.error(f"{name} is encrypted (a password-protected archive)")
+        cap = min(limit, budget) + 1
+        # zipfile stops where the header's size says and checks the CRC of what it read: a
+        # header declaring less than the member holds, with the CRC of that much, would cut
+        # the text short without a word. So the member is read as far as its compressed data
+        # goes (up to the cap), its length compared with the header's, then its CRC checked.
+        unbounded = copy.copy(info)
+        unbounded.file_size = max(info.file_size, cap)
+        del unbounded.CRC  # zipfile checks no CRC without one: checked below, after the size
         try:
-            with self.archive.open(self.members[found]) as member:
-                data = member.read(min(limit, budget) + 1)
+            with self.archive.open(unbounded) as member:
+                data = member.read(cap)
         except _READ_ERRORS as exc:
             raise self.error(f"cannot read {name}: {first_line(exc)}") from exc
         if len(data) > limit:
@@ -131,6 +145,12 @@ class SafeArchive:
             raise self.error(
                 f"reading {name} would unpack more than {size_text(MAX_TOTAL_BYTES)} in all"
             )
+        if len(data) != info.file_size:
+            raise self.error(
+                f"the header of {name} gives {info.file_size:,} bytes, but it holds {len(data):,}"
+            )
+        if zlib.crc32(data) != info.CRC:
+            raise self.error(f"cannot read {name}: its CRC-32 does not match (a damaged archive)")
         self.unpacked += len(data)
         return data
 

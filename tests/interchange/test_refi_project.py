@@ -654,7 +654,7 @@ def test_a_header_that_lies_about_the_size_cannot_pass_more_than_it_declares(
     real = project_qde().encode() + b"<!-- padding -->" * 300  # ~5 KB, over the limit
     assert len(real) > 4000
     lying = [("project.qde", deflated(real), 8, zlib.crc32(real), 100)]
-    refused(raw_zip(tmp_path / "lie.qdpx", lying), tmp_path, "cannot read project.qde")
+    refused(raw_zip(tmp_path / "lie.qdpx", lying), tmp_path, "larger than 1,000 bytes")
     # The same lie with the CRC of the first 100 bytes: zipfile stops where the header says,
     # and what that gives is no project.
     prefix = [("project.qde", deflated(real), 8, zlib.crc32(real[:100]), 100)]
@@ -662,6 +662,38 @@ def test_a_header_that_lies_about_the_size_cannot_pass_more_than_it_declares(
     # Declared honestly but over the limit: the read stops at the limit.
     honest = [("project.qde", deflated(real), 8, zlib.crc32(real), len(real))]
     refused(raw_zip(tmp_path / "big.qdpx", honest), tmp_path, "larger than 1,000 bytes")
+
+
+def test_a_header_declaring_less_than_its_text_holds_is_refused_not_cut_short(
+    tmp_path: Path,
+) -> None:
+    # The CRC is that of the first 20 bytes: zipfile alone would stop there, check it, and
+    # hand on a text cut short with every coding after it out of range or moved.
+    text = TOLERANT_TEXT.encode("utf-8")
+    cut = [
+        plain_member("project.qde", project_qde().encode()),
+        (f"sources/{SOURCE}.txt", deflated(text), 8, zlib.crc32(text[:20]), 20),
+    ]
+    refused(
+        raw_zip(tmp_path / "cut.qdpx", cut),
+        tmp_path,
+        f"the header of sources/{SOURCE}.txt gives 20 bytes, but it holds {len(text)}",
+    )
+    honest = [cut[0], plain_member(f"sources/{SOURCE}.txt", text)]
+    project = read_qdpx(raw_zip(tmp_path / "honest.qdpx", honest))
+    assert project.sources[0].text == TOLERANT_TEXT
+    damaged = [cut[0], (f"sources/{SOURCE}.txt", deflated(text), 8, 12345, len(text))]
+    refused(raw_zip(tmp_path / "crc.qdpx", damaged), tmp_path, "CRC-32 does not match")
+
+
+def test_an_encrypted_member_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = write_archive(tmp_path / "locked.qdpx", project_qde(), {})
+    data = bytearray(path.read_bytes())
+    data[6] |= 1  # the first local header's "encrypted" flag, and the central directory's
+    central = data.find(b"PK\x01\x02")
+    data[central + 8] |= 1
+    path.write_bytes(bytes(data))
+    refused(path, tmp_path, "project.qde is encrypted")
 
 
 def test_a_text_read_by_many_sources_is_read_once(

@@ -196,24 +196,32 @@ def test_a_project_with_documents_is_refused_unchanged(demo: Project, tmp_path: 
     assert state(demo) == before
 
 
-def test_quotes_found_a_few_characters_away_stop_the_import(tmp_path: Path) -> None:
-    text = "Interviewer: Why?\r\n\r\nRespondent: We wrote to the alderman.\r\n"
-    quote = "We wrote to the alderman"
-    start = text.replace("\r\n", "\n").index(quote)  # counted without the CRs: wrong here
-    path = tmp_path / "shifted.qdpx"
-    qde = (
+def one_source_qde(selections: str) -> str:
+    """A project.qde of one user (ann), one code (Escalation) and one text source holding
+    ``selections``; its text is sources/00000000-0000-0000-0000-000000000003.txt."""
+    return (
         '<Project xmlns="urn:QDA-XML:project:1.0" name="p">'
         '<Users><User guid="00000000-0000-0000-0000-000000000001" name="ann"/></Users>'
         '<CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000002" name="Escalation" '
         'isCodable="true"/></Codes></CodeBook><Sources>'
         '<TextSource guid="00000000-0000-0000-0000-000000000003" name="t.txt" '
         'plainTextPath="internal://00000000-0000-0000-0000-000000000003.txt">'
+        f"{selections}</TextSource></Sources></Project>"
+    )
+
+
+def test_quotes_found_a_few_characters_away_stop_the_import(tmp_path: Path) -> None:
+    text = "Interviewer: Why?\r\n\r\nRespondent: We wrote to the alderman.\r\n"
+    quote = "We wrote to the alderman"
+    start = text.replace("\r\n", "\n").index(quote)  # counted without the CRs: wrong here
+    path = tmp_path / "shifted.qdpx"
+    qde = one_source_qde(
         f'<PlainTextSelection guid="00000000-0000-0000-0000-000000000004" name="{quote}" '
         f'startPosition="{start}" endPosition="{start + len(quote)}">'
         '<Coding guid="00000000-0000-0000-0000-000000000005" '
         'creatingUser="00000000-0000-0000-0000-000000000001">'
         '<CodeRef targetGUID="00000000-0000-0000-0000-000000000002"/></Coding>'
-        "</PlainTextSelection></TextSource></Sources></Project>"
+        "</PlainTextSelection>"
     )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("project.qde", qde)
@@ -253,15 +261,7 @@ def test_positions_that_count_the_byte_order_mark_keep_every_coding_in_place(
         "</PlainTextSelection>"
         for n, quote in enumerate(quotes)
     )
-    qde = (
-        '<Project xmlns="urn:QDA-XML:project:1.0" name="p">'
-        '<Users><User guid="00000000-0000-0000-0000-000000000001" name="ann"/></Users>'
-        '<CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000002" name="Escalation" '
-        'isCodable="true"/></Codes></CodeBook><Sources>'
-        '<TextSource guid="00000000-0000-0000-0000-000000000003" name="t.txt" '
-        'plainTextPath="internal://00000000-0000-0000-0000-000000000003.txt">'
-        f"{selections}</TextSource></Sources></Project>"
-    )
+    qde = one_source_qde(selections)
 
     def archive(counted: int) -> Path:
         """The text file with a byte-order mark, positions counted with it (1) or not (0)."""

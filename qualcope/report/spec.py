@@ -27,12 +27,16 @@ never silently drops an option. Example::
       - {name: top-30-pairs, kind: cooccurrence, within: turn, top: 30, formats: [csv]}
       - {name: figure-2, kind: plot, rows: code, cols: case, top: 40, min_count: 3,
          cluster: true}
+      - {name: figure-3, kind: cooccurrence_plot, rows: [Value conflicts],
+         cols: [Coping strategies], within: link, formats: [pdf]}
       - {name: avoidance, kind: quotes, code: Coping strategies/Avoidance, formats: [md, docx]}
 
 ``top`` and ``min_count`` (crosstab, cooccurrence, plot) keep the rows and columns with the
 highest totals, or with totals of at least K, as ``--top N`` and ``--min-count K`` do on the
 command line (``qualcope.report.matrix_limits.limit``); ``cluster: true`` (plot) orders a
-heatmap's rows and columns by hierarchical clustering, as ``--cluster``. A plot too large
+heatmap's rows and columns by hierarchical clustering, as ``--cluster``.
+``cooccurrence_plot`` draws a co-occurrence table as ``qualcope report plot cooccurrence``
+does (rows and cols: code groups; within). A plot too large
 for a figure is refused with the same hint as ``qualcope report plot`` (in spec keys: top,
 min_count, codes).
 """
@@ -61,13 +65,17 @@ KIND_KEYS: dict[str, set[str]] = {
     "quotes": {"code", "limit"},
     "plot": {"rows", "cols", "by", "unit", "percent", "chart", "title", "bins", "cluster"}
     | LIMIT_KEYS,
+    # `qualcope report plot cooccurrence`: rows and cols are code groups, as in cooccurrence
+    "cooccurrence_plot": {"rows", "cols", "within", "chart", "title", "cluster"} | LIMIT_KEYS,
 }
+PLOTS = ("plot", "cooccurrence_plot")
 KIND_FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (allowed, default)
     "crosstab": (("table", "csv", "xlsx", "md", "tex", "html", "json"), ("md", "csv")),
     "cooccurrence": (("table", "csv", "xlsx", "md", "tex", "html", "json"), ("md", "csv")),
     "frequencies": (("table", "csv", "xlsx", "md", "tex", "html", "json"), ("md", "csv")),
     "quotes": (("md", "docx", "csv"), ("md",)),
     "plot": (("png", "svg", "pdf"), ("png",)),
+    "cooccurrence_plot": (("png", "svg", "pdf"), ("png",)),
 }
 DEFAULT_KEYS = (
     FILTER_KEYS | LIMIT_KEYS | {"unit", "percent", "margins", "stats", "within", "cluster"}
@@ -201,7 +209,7 @@ def _item(raw: dict[str, Any], defaults: dict[str, Any], fail_in_file: Any) -> S
     if "bins" in options and not _bins(options["bins"]):
         raise fail("'bins' must be a number of bins (4) or a list of edges ([20, 30, 40])", raw)
     lists = {"codes", "coders", "cases", "roles"} | (
-        {"rows", "cols"} if kind == "cooccurrence" else set()
+        {"rows", "cols"} if kind in ("cooccurrence", "cooccurrence_plot") else set()
     )
     for key in lists & options.keys():
         value = options[key]

@@ -16,7 +16,7 @@ from typing import Any
 from qualcope.domain import ProgressUpdate, never_stop, no_progress
 from qualcope.errors import ReportError
 from qualcope.report.model import CooccurrenceRequest, CrosstabRequest, Filters, ReportTable
-from qualcope.report.spec import ReportSpec, SpecItem
+from qualcope.report.spec import PLOTS, ReportSpec, SpecItem
 from qualcope.services.project import Project
 from qualcope.services.reports import cooccurrence, crosstab, describe, frequencies, quotes
 
@@ -65,11 +65,18 @@ def _in_spec(spec: ReportSpec, item: SpecItem) -> Iterator[None]:
     except ReportError as exc:
         if exc.path is not None:
             raise
+        groups = "rows: [GROUP], cols: [GROUP]" if item.kind == "cooccurrence_plot" else None
         raise ReportError(
-            f"{exc} (output {item.name!r}; in a spec: top: N, min_count: K or codes: [GROUP])",
+            f"{exc} (output {item.name!r}; in a spec: top: N, min_count: K or "
+            f"{groups or 'codes: [GROUP]'})",
             path=spec.path or None,
             line=item.line or None,
         ) from exc
+
+
+def _hint(item: SpecItem) -> str:
+    """How the command line narrows this plot (the refusal names it, as the CLI's does)."""
+    return "--rows GROUP --cols GROUP" if item.kind == "cooccurrence_plot" else "--codes GROUP"
 
 
 def run_spec(
@@ -96,9 +103,9 @@ def run_spec(
             break
         on_progress(ProgressUpdate(index, len(items), item.name))
         tables = _spec_tables(project, item)
-        if item.kind == "plot":
+        if item.kind in PLOTS:
             with _in_spec(spec, item):
-                plot.figure_size(tables, item.options.get("chart", "heatmap"), "--codes GROUP")
+                plot.figure_size(tables, item.options.get("chart", "heatmap"), _hint(item))
         prepared.append((item, tables))
     written: list[Path] = []
     for item, tables in prepared:
@@ -113,7 +120,7 @@ def run_spec(
                 found = quotes(project, filters, options.get("limit"))
                 prov = {**extra, **describe(project, filters, "codings")}
                 quote_files.write(found, fmt, target, prov)
-            elif item.kind == "plot":
+            elif item.kind in PLOTS:
                 with _in_spec(spec, item):
                     plot.write_figure(
                         tables,
@@ -121,7 +128,7 @@ def run_spec(
                         options.get("chart", "heatmap"),
                         options.get("title"),
                         cluster=bool(options.get("cluster", False)),
-                        narrow_hint="--codes GROUP",
+                        narrow_hint=_hint(item),
                     )
             else:
                 export.write(tables, fmt, target, provenance=True)
@@ -138,7 +145,7 @@ def _spec_tables(project: Project, item: SpecItem) -> list[ReportTable]:
     tables: list[ReportTable] = []
     if item.kind in ("crosstab", "plot"):
         tables = crosstab(project, _crosstab_request(options))
-    elif item.kind == "cooccurrence":
+    elif item.kind in ("cooccurrence", "cooccurrence_plot"):
         request = CooccurrenceRequest(
             rows=tuple(options.get("rows", ())),
             cols=tuple(options.get("cols", ())),
@@ -148,6 +155,6 @@ def _spec_tables(project: Project, item: SpecItem) -> list[ReportTable]:
         tables = [cooccurrence(project, request)]
     elif item.kind == "frequencies":
         tables = [frequencies(project, _filters(options), bool(options.get("by_coder")))]
-    if item.kind in ("crosstab", "cooccurrence", "plot"):
+    if item.kind in ("crosstab", "cooccurrence", *PLOTS):
         tables = matrix_limits.limit(tables, options.get("top"), options.get("min_count"))
     return tables

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -163,3 +164,47 @@ def test_the_documented_examples_are_valid_specs_with_the_limit_keys() -> None:
         items = parse_spec(text).items
         assert any(item.options.get("top") for item in items)
         assert any(item.options.get("cluster") for item in items)
+
+
+def test_a_cooccurrence_plot_from_a_spec_is_the_clis_figure(wide: Project, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qualcope.cli import cli
+
+    spec = parse_spec(
+        "outputs:\n"
+        "  - {name: pairs, kind: cooccurrence_plot, top: 12, cluster: true, within: segment,"
+        " formats: [svg]}\n"
+    )
+    assert report_spec_run.run_spec(wide, spec, tmp_path / "spec") == [
+        tmp_path / "spec" / "pairs.svg"
+    ]
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(wide.path), "report", "plot", "cooccurrence", "--top", "12", "--cluster"]
+        + ["-o", str(tmp_path / "cli.svg")],
+    )
+    assert result.exit_code == 0, result.output
+    # The same figure: the same labels in the same (clustered) order.
+
+    def labels(path: Path) -> list[str]:
+        return re.findall(r"<!-- (.*?) -->", path.read_text(encoding="utf-8"))
+
+    found = labels(tmp_path / "spec" / "pairs.svg")
+    assert len(found) > 12 and found == labels(tmp_path / "cli.svg")
+    # Without top, the whole 330 x 330 matrix is refused, naming the spec's keys.
+    whole = parse_spec("outputs:\n  - {name: all, kind: cooccurrence_plot}\n", "paper.yaml")
+    with pytest.raises(ReportError, match=r"paper.yaml, line 2: .*--rows GROUP --cols GROUP"):
+        report_spec_run.run_spec(wide, whole, tmp_path / "whole")
+    assert not (tmp_path / "whole" / "all.png").exists()
+
+
+def test_a_cooccurrence_plot_takes_code_groups_not_dimensions() -> None:
+    with pytest.raises(ReportError, match="'rows' must be a list of names"):
+        parse_spec("outputs:\n  - {name: p, kind: cooccurrence_plot, rows: 3}\n", "paper.yaml")
+    spec = parse_spec(
+        "outputs:\n  - {name: p, kind: cooccurrence_plot, rows: Value conflicts,"
+        " cols: [Coping strategies], within: link}\n"
+    )
+    assert spec.items[0].options["rows"] == ("Value conflicts",)
+    assert spec.items[0].formats == ("png",)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from qualcope.ingest.office_layout import CellReading, Line, Paragraph, TableLines
+from qualcope.ingest.office_layout import CellReading, Line, Paragraph, read_table
 
 # ------------------------------------------------------------------ WordprocessingML
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -147,22 +147,15 @@ class Walker:
             self.blocks(box)
 
     def _table(self, tbl: etree._Element, cell: CellReading | None) -> None:
-        table = TableLines(self.lines)
+        read_table(self.lines, self._kept_rows(tbl), cell, self._row_cells, self.blocks)
+
+    def _kept_rows(self, tbl: etree._Element) -> Iterator[etree._Element]:
         for tr in self._children(tbl, TR):
             trpr = tr.find(TR_PR)
             if trpr is not None and trpr.find(DEL) is not None:
                 self.deletions += 1  # a deleted row: its runs are deletions too, left out
                 continue
-            boxes: list[etree._Element] = [] if cell is None else cell.boxes
-            texts = self._row_cells(tr, boxes)
-            if cell is not None:
-                # A nested table flattens into its cell, its cells like its paragraphs.
-                cell.texts.extend(text for _, text in texts)
-                continue
-            table.add_row(texts)
-            for box in boxes:
-                self.blocks(box)
-        table.finish()
+            yield tr
 
     def _children(self, container: etree._Element, tag: str) -> Iterator[etree._Element]:
         """The ``tag`` children (rows of a table, cells of a row), also those inside content

@@ -21,11 +21,11 @@ from qualcope.ingest.office_layout import (
     CellReading,
     Line,
     Paragraph,
-    TableLines,
     assemble,
     has_words,
     header_footer_phrase,
     plural,
+    read_table,
 )
 from qualcope.ingest.office_package import Package
 
@@ -243,18 +243,7 @@ class _Walker:
             self.blocks(box)
 
     def _table(self, element: etree._Element, cell: CellReading | None) -> None:
-        table = TableLines(self.lines)
-        for tr in _rows(element):
-            boxes: list[etree._Element] = [] if cell is None else cell.boxes
-            texts = self._row_cells(tr, boxes)
-            if cell is not None:
-                # A nested table flattens into its cell, its cells like its paragraphs.
-                cell.texts.extend(text for _, text in texts)
-                continue
-            table.add_row(texts)
-            for box in boxes:
-                self.blocks(box)
-        table.finish()
+        read_table(self.lines, _rows(element), cell, self._row_cells, self.blocks)
 
     def _row_cells(self, tr: etree._Element, boxes: list[etree._Element]) -> list[tuple[int, str]]:
         """(grid column, text) of each cell: its paragraphs joined by a space, because a row

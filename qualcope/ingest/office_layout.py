@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -281,6 +281,32 @@ class TableLines:
     def finish(self) -> None:
         for line, hints in zip(self.lines, speaker_table_hints(self.rows), strict=True):
             line.hints = hints
+
+
+def read_table(
+    document: list[Line],
+    rows: Iterable[Any],
+    cell: CellReading | None,
+    row_cells: Callable[[Any, list[Any]], list[tuple[int, str]]],
+    blocks: Callable[[Any], None],
+) -> None:
+    """A table as both office walkers read it: each row one line of ``document`` (the text
+    boxes or frames anchored in a row read right after it), or, for a table nested in the
+    cell being read (``cell``), its cells' texts flattened into that cell like paragraphs.
+
+    ``row_cells(row, boxes)`` gives a row's (grid column, text) pairs and collects its boxes;
+    ``blocks(box)`` reads a box's paragraphs."""
+    table = TableLines(document)
+    for row in rows:
+        boxes: list[Any] = [] if cell is None else cell.boxes
+        texts = row_cells(row, boxes)
+        if cell is not None:
+            cell.texts.extend(text for _, text in texts)
+            continue
+        table.add_row(texts)
+        for box in boxes:
+            blocks(box)
+    table.finish()
 
 
 def assemble(lines: Sequence[Line], left_out: Sequence[str] = ()) -> RawText:

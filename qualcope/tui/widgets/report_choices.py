@@ -12,7 +12,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Select
 
-from qualcope.report.model import DIMENSIONS, CrosstabRequest, Filters
+from qualcope.report.model import CrosstabRequest, Filters
 from qualcope.services import reports
 from qualcope.services.project import Project
 from qualcope.tui.widgets.report_view import WIDE
@@ -32,9 +32,8 @@ def choices(values: Any, prefix: str = "") -> list[tuple[Text, str]]:
 
 
 def dimensions(project: Project) -> list[tuple[str, str]]:
-    """(value, label) of every dimension: with attributes once the service offers them."""
-    found = getattr(reports, "dimension_choices", None)
-    return list(found(project)) if callable(found) else [(d, d) for d in DIMENSIONS]
+    """(value, label) of every dimension: role, case, code... and each attribute."""
+    return list(reports.dimension_choices(project))
 
 
 def crosstab_request(chosen: dict[str, Any]) -> tuple[Filters, CrosstabRequest]:

@@ -41,14 +41,19 @@ def _coded_but_not_finished(project: Project, documents_count: int = 3) -> tuple
     return ids[1], ids[2]
 
 
-def test_codings_without_finished_marks_train_the_classifier(project: Project) -> None:
-    first, second = _coded_but_not_finished(project)
+def _add_uncoded_document(project: Project) -> None:
+    """A new interview nobody has coded: where suggestions are expected."""
     store_transcript(
         project,
         [("Respondent", False, t) for t, _ in labelled(n_pos=3, n_neg=3, seed=9)],
         name="new.txt",
         participant="P99",
     )
+
+
+def test_codings_without_finished_marks_train_the_classifier(project: Project) -> None:
+    first, second = _coded_but_not_finished(project)
+    _add_uncoded_document(project)
     run = service.suggest(project)
     (info,) = run.models
     assert set(info.labels) == {first, second}
@@ -95,12 +100,7 @@ def test_the_review_queue_says_how_well_each_code_is_suggested(project: Project)
     from qualcope.tui.widgets.suggestion_detail import detail_text
 
     first, _second = _coded_but_not_finished(project)
-    store_transcript(
-        project,
-        [("Respondent", False, t) for t, _ in labelled(n_pos=3, n_neg=3, seed=9)],
-        name="new.txt",
-        participant="P99",
-    )
+    _add_uncoded_document(project)
     run = service.suggest(project)
     coded, suggested, right = run.models[0].held_out[first]
     assert coded == 12 and right <= suggested  # 4 coded sentences in each of 3 documents

@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from qualcope.db.models import Code, Coding, Document, DocumentStatus, Memo, Segment
+from qualcope.db.history import row_values
+from qualcope.db.models import (
+    Action,
+    Code,
+    Coding,
+    Document,
+    DocumentStatus,
+    Event,
+    Memo,
+    Segment,
+)
 from qualcope.errors import ImportFileError, QualcopeError
 from qualcope.report.model import CooccurrenceRequest, CrosstabRequest, Filters
 from qualcope.services import codings, doctor, documents, exchange, reports
@@ -127,6 +137,26 @@ def test_the_qc_demo_imports_with_its_counts_and_exact_quotes(tmp_path: Path) ->
             name, start, end = by_guid[guid]
             assert snippet == texts[name][start:end]  # the same characters as in the file
         assert doctor.check(project) == []
+
+
+def test_the_import_is_one_logged_action_holding_every_coding_as_stored(tmp_path: Path) -> None:
+    """The codings are written in one statement, not through the ORM: the log must still
+    say exactly what was written, row for row (the live view and the audit trail read it)."""
+    require(QC_DEMO)
+    exchange.import_into_new(tmp_path / "qc.db", QC_DEMO, "tester")
+    with Project.open(tmp_path / "qc.db", "tester") as project, project.read() as session:
+        actions = session.scalars(select(Action)).all()
+        assert [a.label for a in actions] == [f"import project {QC_DEMO.name}"]
+        logged = {
+            e.after["id"]: e.after
+            for e in session.scalars(select(Event).where(Event.table_name == "codings"))
+        }
+        stored = {
+            row["id"]: row_values("codings", dict(row))
+            for row in session.execute(select(Coding.__table__)).mappings()
+        }
+    assert len(stored) == 205 and logged == stored
+    assert all(row["created_at"] and row["guid"] for row in stored.values())
 
 
 def project_rows(project: Project) -> list[tuple[str, str]]:

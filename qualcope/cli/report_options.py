@@ -96,20 +96,23 @@ def make_filters(
 
 
 def emit(tables: list[Any], fmt: str | None, output: Path | None) -> None:
-    from qualcope.report import export
+    from qualcope.report import export, matrix_limits
 
     if output is not None:
         fmt = export.format_for(output, fmt)
         export.write(tables, fmt, output, provenance=fmt not in ("csv", "table"))
         err_console_print(f"wrote {output} ({fmt}, unit: {tables[0].unit})")
-        return
-    fmt = fmt or "table"
-    if fmt in BINARY:
-        raise ReportError(f"{fmt} is a binary format; write it to a file with -o FILE.{fmt}")
-    width = max(80, shutil.get_terminal_size((120, 24)).columns)
-    data = export.render(tables, fmt, provenance=fmt not in ("csv", "table"), width=width)
-    sys.stdout.write(data.decode("utf-8"))
-    sys.stdout.flush()
+    else:
+        fmt = fmt or "table"
+        if fmt in BINARY:
+            raise ReportError(f"{fmt} is a binary format; write it to a file with -o FILE.{fmt}")
+        width = max(80, shutil.get_terminal_size((120, 24)).columns)
+        data = export.render(tables, fmt, provenance=fmt not in ("csv", "table"), width=width)
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+    cut = matrix_limits.cut_note(tables)
+    if fmt == "csv" and cut:  # a bare CSV has no room for the note: said on stderr instead
+        err_console_print(cut)
 
 
 class Dimension(click.ParamType):

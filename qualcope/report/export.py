@@ -132,6 +132,9 @@ def to_csv(tables: Sequence[ReportTable], *, provenance: bool = False) -> str:
     if provenance and tables[0].provenance:
         for line in provenance_lines(tables[0]):
             buffer.write(f"# {escape.one_line(line)}\n")
+        notes = dict.fromkeys(note for table in tables for note in table.all_notes())
+        for note in notes:  # the unit, and what was cut: as the other formats say them
+            buffer.write(f"# note: {escape.one_line(note)}\n")
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([escape.csv_cell(h) for h in _header(tables)])
     for table in tables:

@@ -80,10 +80,29 @@ def _subset(table: ReportTable, rows: list[int], cols: list[int], note: str) -> 
     )
 
 
+SHOWN_NOTE = "Shown: "  # how the note of a cut table starts
+
+
+def cut_note(tables: Sequence[ReportTable]) -> str | None:
+    """The note saying the tables were cut to their top rows and columns, if they were: a file
+    format with no room for notes (CSV without provenance) is written with it said aloud."""
+    return next((n for t in tables for n in t.notes if n.startswith(SHOWN_NOTE)), None)
+
+
+# How the note names the options that cut a table: the CLI's by default; a report spec's keys.
+CLI_OPTIONS = ("--top {}", "--min-count {}")
+SPEC_KEYS = ("top: {}", "min_count: {}")
+
+
 def limit(
-    tables: Sequence[ReportTable], top: int | None = None, min_count: int | None = None
+    tables: Sequence[ReportTable],
+    top: int | None = None,
+    min_count: int | None = None,
+    *,
+    named: tuple[str, str] = CLI_OPTIONS,
 ) -> list[ReportTable]:
-    """The tables cut to the top rows/columns by total (and totals >= min_count)."""
+    """The tables cut to the top rows/columns by total (and totals >= min_count); the note
+    names the options as ``named`` spells them."""
     if not tables or (top is None and not min_count):
         return list(tables)
     pooled = next((t for t in tables if t.by is not None and t.by[1] == POOLED), tables[-1])
@@ -92,16 +111,15 @@ def limit(
     cols = _chosen(col_totals, top, min_count)
     row_labels = [pooled.rows[i] for i in rows]
     col_labels = [pooled.columns[j] for j in cols]
-    how = " and ".join(
-        part
-        for part in (
-            f"the {top} with the highest totals (--top {top})" if top is not None else "",
-            f"totals of at least {min_count} (--min-count {min_count})" if min_count else "",
-        )
-        if part
-    )
+    parts = []
+    if top is not None:
+        parts.append(f"the {top} with the highest totals ({named[0].format(top)})")
+    if min_count:
+        parts.append(f"totals of at least {min_count} ({named[1].format(min_count)})")
+    how = " and ".join(parts)
     n_rows, n_cols = body_size(pooled)
-    note = f"Shown: {len(rows)} of {n_rows} rows and {len(cols)} of {n_cols} columns, {how}" + (
+    shown = f"{len(rows)} of {n_rows} rows and {len(cols)} of {n_cols} columns"
+    note = f"{SHOWN_NOTE}{shown}, {how}" + (
         "; the totals count everything." if pooled.margins else "."
     )
     out = []

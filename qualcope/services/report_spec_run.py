@@ -156,5 +156,7 @@ def _spec_tables(project: Project, item: SpecItem) -> list[ReportTable]:
     elif item.kind == "frequencies":
         tables = [frequencies(project, _filters(options), bool(options.get("by_coder")))]
     if item.kind in ("crosstab", "cooccurrence", *PLOTS):
-        tables = matrix_limits.limit(tables, options.get("top"), options.get("min_count"))
+        tables = matrix_limits.limit(
+            tables, options.get("top"), options.get("min_count"), named=matrix_limits.SPEC_KEYS
+        )
     return tables

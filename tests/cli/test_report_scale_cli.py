@@ -102,6 +102,12 @@ def test_exports_stay_complete_unless_top_is_asked(db: Path, tmp_path: Path) -> 
     top = report(db, "cooccurrence", "--top", "5", "--format", "csv")
     rows = list(csv.reader(io.StringIO(top.stdout)))
     assert len(rows) == 6 and len(rows[0]) == 6
+    assert "Shown: 5 of 330 rows and 5 of 330 columns" in top.stderr  # the cut is said
+    assert "Shown" not in whole.stderr
+    cut = tmp_path / "top.csv"
+    written = report(db, "cooccurrence", "--top", "5", "-o", str(cut))
+    assert "Shown: 5 of 330 rows" in written.stderr and "(--top 5)" in written.stderr
+    assert not cut.read_text(encoding="utf-8").startswith("#")  # the file stays bare CSV
 
 
 def test_crosstab_min_count(db: Path) -> None:

@@ -81,10 +81,13 @@ def test_spec_top_equals_the_cli_limit(wide: Project, tmp_path: Path) -> None:
     assert body[0][1:] == list(cooc.columns)
     assert [row[0] for row in body[1:]] == [r[0] for r in cooc.rows]
     assert [[int(v) for v in row[1:]] for row in body[1:]] == [list(c) for c in cooc.counts]
+    said = " ".join(x for x in lines if x.startswith("#"))  # the file says what cut it
+    assert "the 6 with the highest totals (top: 6)" in said and "--top" not in said
     [cross] = matrix_limits.limit(
         reports.crosstab(wide, CrosstabRequest(rows="code", cols="role")), min_count=40
     )
     roles = (tmp_path / "roles.csv").read_text(encoding="utf-8")
+    assert "(min_count: 40)" in roles and "--min-count" not in roles
     assert sum(1 for x in roles.splitlines() if x.startswith(("Group", '"Group'))) == (
         len(cross.rows) - 1  # the Total row stays, of everything
     )

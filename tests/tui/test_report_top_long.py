@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from qualcope.report import long_table, matrix_limits
 from qualcope.report.model import CrosstabRequest, ReportTable
 from qualcope.services import report_settings, reports
 from qualcope.services.project import Project
 from qualcope.tui.screens.report import ReportScreen
+from qualcope.tui.widgets.report_export import ExportPrompt
 from qualcope.tui.widgets.report_grid import ReportGrid, clip
 from qualcope.tui.widgets.report_quotes import QuotesView
 from tests.report.wide_builder import generate
@@ -108,6 +109,36 @@ def test_t_cycles_the_top_codes_as_the_cli_cuts_them(wide: Project) -> None:
             await settle(pilot)
             assert len(grid_rows(screen)) == 331 and "top" not in title(screen)
             assert not notes(screen).startswith("Shown:")
+
+    run(body)
+
+
+def test_an_export_of_the_top_codes_says_it_was_cut(wide: Project, tmp_path: Path) -> None:
+    """A Markdown file carries the cut in its notes; a bare CSV has no room for notes, so the
+    message that it was written says it."""
+
+    async def export(pilot: Pilot[Any], path: Path) -> None:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ExportPrompt)
+        pilot.app.screen.query_one(Input).value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    async def body() -> None:
+        app = ReportHost(wide)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            await export(pilot, tmp_path / "top.md")
+            await export(pilot, tmp_path / "top.csv")
+            said = [n.message for n in app._notifications]
+        markdown = (tmp_path / "top.md").read_text(encoding="utf-8")
+        assert "Shown: 10 of 330 rows" in markdown and "(top 10 on the report screen)" in markdown
+        assert len((tmp_path / "top.csv").read_text(encoding="utf-8").splitlines()) == 12
+        [csv_said] = [m for m in said if "top.csv" in m]
+        assert "Shown: 10 of 330 rows" in csv_said and "--top" not in csv_said
 
     run(body)
 

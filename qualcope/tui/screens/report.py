@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Select, Static, Tab, Tabs
 
 from qualcope.errors import QualcopeError
+from qualcope.report.matrix_limits import cut_note
 from qualcope.report.model import (
     DIMENSIONS,
     PERCENTS,
@@ -213,7 +214,9 @@ class ReportScreen(Screen[None]):
         except QualcopeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        self.app.call_from_thread(self.notify, f"wrote {path} ({fmt})", markup=False)
+        cut = cut_note(tables) if fmt == "csv" else None  # a bare CSV holds no notes
+        said = f"wrote {path} ({fmt})" + (f": {cut}" if cut else "")
+        self.app.call_from_thread(self.notify, said, markup=False)
 
     # --------------------------------------------------------------- messages
     def on_report_screen_options_loaded(self, message: OptionsLoaded) -> None:

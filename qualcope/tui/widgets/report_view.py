@@ -20,12 +20,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
 from qualcope.report import matrix_limits
+from qualcope.report.matrix_limits import SHOWN_NOTE
 from qualcope.report.model import Filters, ReportTable
 
 TOP_STEPS = (0, 10, 20, 40)  # 0: every row and column
 WIDE, LONG = "wide", "long"
 LAYOUTS = (WIDE, LONG)
-SHOWN_NOTE = "Shown: "  # how matrix_limits.limit's note starts
 
 # Bound on the grid and on the controls rather than in the screen's BINDINGS: those are
 # generated from the action table (``tui.actions``), which these keys are not part of.
@@ -55,15 +55,20 @@ def chosen(settings: dict[str, Any]) -> tuple[int, str]:
     return (top if ok_top else 0), (layout if layout in LAYOUTS else WIDE)
 
 
+# How an exported table's note names the screen's cut (the screen shows its key instead).
+SCREEN_NAMING = ("top {} on the report screen", "")
+
+
 def limited(tables: Sequence[ReportTable], top: int) -> list[ReportTable]:
     """The tables as ``--top N`` gives them (all of them with top 0)."""
-    return matrix_limits.limit(tables, top or None)
+    return matrix_limits.limit(tables, top or None, named=SCREEN_NAMING)
 
 
 def screen_notes(notes: Sequence[str], top: int, layout: str, margins: bool) -> list[str]:
     """A table's notes in the screen's words, what was left out first (the line under the
     table holds two lines: the cut must not hide behind the unit's explanation)."""
-    notes = [note.replace(f"(--top {top})", "(t: all, 10, 20, 40)") for note in notes]
+    cut = f"({SCREEN_NAMING[0].format(top)})"
+    notes = [note.replace(cut, "(t: all, 10, 20, 40)") for note in notes]
     first = [n for n in notes if n.startswith(SHOWN_NOTE)]
     if layout == LONG:
         first.append(

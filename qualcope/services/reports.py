@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, distinct, func, literal, select, true
+from sqlalchemy import and_, distinct, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from qualcope import __version__
@@ -184,12 +184,14 @@ def cooccurrence(project: Project, request: CooccurrenceRequest) -> ReportTable:
         wanted = frozenset().union(*(i.members for i in (*row_items, *col_items)))
         scope = resolve(session, f)
         scope = Scope(scope.filters, scope.items, wanted, scope.coder_ids)
-        pairs = _cooccurrence_rows(session, scope, request.within)
+        pairs = cooccurrence_rows(session, scope, request.within)
         prov = provenance(project, session, scope, request.within)
     return cooc.build(pairs, request.within, row_items, col_items, prov)
 
 
-def _cooccurrence_rows(session: Session, scope: Scope, within: str) -> list[tuple[Any, ...]]:
+def cooccurrence_rows(session: Session, scope: Scope, within: str) -> list[tuple[Any, ...]]:
+    """(code id, unit key) per coding within a segment or turn; (coding, code, coding, code)
+    per overlapping pair or coding link (a link's two codings name it: one link per pair)."""
     if within == "segment":
         columns = {"code_id": Coding.code_id, **segment_parts()}
         rows = [tuple(r) for r in session.execute(codings_query(scope, columns, set()))]
@@ -212,7 +214,8 @@ def _cooccurrence_rows(session: Session, scope: Scope, within: str) -> list[tupl
         )
     else:
         query = (
-            select(CodingLink.id, a.c.code_id, literal(None), b.c.code_id)
+            select(a.c.id, a.c.code_id, b.c.id, b.c.code_id)
+            .select_from(CodingLink)
             .join(a, a.c.id == CodingLink.source_coding_id)
             .join(b, b.c.id == CodingLink.target_coding_id)
         )

@@ -42,7 +42,7 @@ WHERE_TITLES = {
     FINE: "Coding screen: fine selection (any character span)",
     CODEBOOK: "Codebook screen",
     SUGGESTIONS: "Suggestions screen (review candidate codings)",
-    REPORT: "Report screen (cross-tab)",
+    REPORT: "Report screen (cross-tab, co-occurrence)",
     RECONCILE: "Reconciliation screen (two coders' disagreements -> consensus)",
     DIALOG: "Dialogs (code picker, memo, link, search, prompts)",
 }
@@ -281,6 +281,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "l",
         "toggle_layout",
         "Layout: the grid, or long (one pair per line, largest first)",
+        REPORT,
+        binding=False,
+    ),
+    ActionSpec(
+        "o",
+        "toggle_cooccurrence",
+        "Co-occurrence: codes by codes within a segment, turn, overlap or link (o: cross-tab)",
         REPORT,
         binding=False,
     ),

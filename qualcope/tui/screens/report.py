@@ -8,7 +8,10 @@ the focused cell on the line under the table), a table per value of ``by`` as
 tabs (``[`` ``]``), the filters in the table's title and a warning when several
 coders' codings are counted together. Enter on a cell opens the coded passages
 behind it, and Enter on a passage its transcript with the passage selected;
-``e`` exports the tables (as shown: cut to the top N). ``t`` keeps the top 10 /
+``e`` exports the tables (as shown: cut to the top N). ``o`` turns the screen to the
+co-occurrence of codes by codes within a segment, turn, overlap or link (the finding "which
+strategy goes with which conflict"), Enter on a cell opening the passages where the two codes
+meet; ``o`` again returns to the cross-tab. ``t`` keeps the top 10 /
 20 / 40 rows and columns by total and ``l`` switches to the long layout, one pair per
 line (``widgets.report_view``). The last choices are remembered per coder
 (``services.report_settings``). Untrusted text (code, case, participant names)
@@ -23,7 +26,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Select, Static, Tab, Tabs
@@ -31,26 +33,31 @@ from textual.widgets import Checkbox, DataTable, Footer, Select, Static, Tab, Ta
 from qualcope.errors import QualcopeError
 from qualcope.report.matrix_limits import cut_note
 from qualcope.report.model import (
-    DIMENSIONS,
-    PERCENTS,
-    UNITS,
+    CooccurrenceRequest,
     CrosstabRequest,
     Filters,
     Quote,
     ReportTable,
 )
 from qualcope.services import codebook, report_settings, reports
+from qualcope.services.cooccurrence_passages import cell_passages
 from qualcope.services.project import Project
 from qualcope.tui import actions
 from qualcope.tui.widgets import report_view as view
-from qualcope.tui.widgets.report_choices import ALL, DEFAULTS, FILTERS, NO_BY, crosstab_request
-from qualcope.tui.widgets.report_choices import choices as _choices
+from qualcope.tui.widgets.report_choices import (
+    COOCCURRENCE,
+    CROSSTAB,
+    DEFAULTS,
+    cooccurrence_request,
+    crosstab_request,
+)
 from qualcope.tui.widgets.report_choices import dimensions as _dimensions
 from qualcope.tui.widgets.report_coders import CodersNotice
+from qualcope.tui.widgets.report_controls import ReportControls
 from qualcope.tui.widgets.report_export import ExportPrompt
 from qualcope.tui.widgets.report_grid import ReportGrid
 from qualcope.tui.widgets.report_quotes import QuotesView
-from qualcope.tui.widgets.report_view import LONG, WIDE, ReportControls
+from qualcope.tui.widgets.report_view import LONG, WIDE
 
 
 class ReportScreen(Screen[None]):
@@ -61,11 +68,14 @@ class ReportScreen(Screen[None]):
     ReportScreen #report-controls { height: auto; padding: 0 1; }
     ReportScreen .report-row { height: 1; }
     ReportScreen .report-row Select { width: 1fr; margin: 0 1 0 0; }
-    ReportScreen .report-row #codes { width: 2fr; }
+    ReportScreen .report-row #codes, ReportScreen .report-row #co_rows,
+    ReportScreen .report-row #co_cols { width: 2fr; }
+    ReportScreen .report-row #within { width: 21; }
     ReportScreen .report-row SelectCurrent Static#label {
         height: 1; text-wrap: nowrap; text-overflow: ellipsis;
     }
-    ReportScreen #codes > SelectOverlay { width: 90vw; max-width: 110; }
+    ReportScreen #codes > SelectOverlay, ReportScreen #co_rows > SelectOverlay,
+    ReportScreen #co_cols > SelectOverlay { width: 90vw; max-width: 110; }
     ReportScreen .report-row Checkbox { width: auto; }
     ReportScreen #report-title { height: auto; max-height: 2; padding: 0 1; }
     ReportScreen #report-coders { height: auto; max-height: 4; padding: 0 1; color: $warning; }
@@ -118,6 +128,9 @@ class ReportScreen(Screen[None]):
         self.computed: list[ReportTable] = []  # the tables as the service made them
         self.tables: list[ReportTable] = []  # as shown: cut to the top N rows and columns
         self.top_n, self.grid_layout = 0, WIDE
+        self.mode = CROSSTAB
+        self.requested: CrosstabRequest | CooccurrenceRequest | None = None  # last asked
+        self.shown_request: CrosstabRequest | CooccurrenceRequest | None = None  # on screen
         self.shown = 0  # index of the table on screen (by: one per value, then pooled)
         self.filters = Filters()
         self.generation = 0
@@ -130,23 +143,7 @@ class ReportScreen(Screen[None]):
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
-        dims = [(d, d) for d in DIMENSIONS]
-        with ReportControls(id="report-controls"):
-            with Horizontal(classes="report-row"):
-                for name, prefix, items in (
-                    ("rows", "rows: ", dims),
-                    ("cols", "cols: ", dims),
-                    ("by", "by: ", [(NO_BY, "none"), *dims]),
-                    ("unit", "unit: ", UNITS),
-                    ("percent", "%: ", PERCENTS),
-                ):
-                    yield Select(_choices(items, prefix), value=DEFAULTS[name],
-                                 allow_blank=False, id=name, compact=True)  # fmt: skip
-            with Horizontal(classes="report-row"):
-                for name, label in FILTERS.items():
-                    yield Select(_choices([(ALL, f"all {label}")]), value=ALL,
-                                 allow_blank=False, id=name, compact=True)  # fmt: skip
-                yield Checkbox("interviewer", value=False, id="interviewer", compact=True)
+        yield ReportControls(id="report-controls")
         yield Static(Text("loading…"), id="report-title")
         yield CodersNotice(Text(""), id="report-coders")
         yield Tabs(id="report-tabs")
@@ -158,6 +155,7 @@ class ReportScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(Tabs).display = False
         self.query_one("#report-coders").display = False
+        self.query_one(ReportControls).show_mode(self.mode)
         self.load_options()
 
     # ---------------------------------------------------------------- workers
@@ -173,9 +171,12 @@ class ReportScreen(Screen[None]):
         self.post_message(self.OptionsLoaded(options, dims, settings, names))
 
     @work(thread=True, exclusive=True, group="report-table")
-    def compute(self, generation: int, request: CrosstabRequest) -> None:
+    def compute(self, generation: int, request: CrosstabRequest | CooccurrenceRequest) -> None:
         try:
-            tables = reports.crosstab(self.project, request)
+            if isinstance(request, CooccurrenceRequest):
+                tables = [reports.cooccurrence(self.project, request)]
+            else:
+                tables = reports.crosstab(self.project, request)
         except QualcopeError as exc:
             self.post_message(self.Computed(generation, [], str(exc)))
             return
@@ -189,9 +190,18 @@ class ReportScreen(Screen[None]):
             pass  # a read-only or busy project: the session still remembers them
 
     @work(thread=True, group="report-quotes")
-    def fetch_quotes(self, table: ReportTable, row: int, col: int, filters: Filters) -> None:
+    def fetch_quotes(
+        self,
+        table: ReportTable,
+        row: int,
+        col: int,
+        request: CrosstabRequest | CooccurrenceRequest,
+    ) -> None:
         try:
-            found = reports.cell_quotes(self.project, table, row, col, filters)
+            if isinstance(request, CooccurrenceRequest):
+                found = cell_passages(self.project, request, table, row, col)
+            else:
+                found = reports.cell_quotes(self.project, table, row, col, request.filters)
         except QualcopeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
@@ -220,41 +230,17 @@ class ReportScreen(Screen[None]):
 
     # --------------------------------------------------------------- messages
     def on_report_screen_options_loaded(self, message: OptionsLoaded) -> None:
-        options = message.options
-        dims = message.dimensions
         self.query_one(ReportGrid).names = message.names
-        values: dict[str, list[tuple[str, str]]] = {
-            "codes": [(path, path) for path, _kind in options.codes],
-            "role": [(v, v) for v in options.roles],
-            "case": [(v, v) for v in options.cases],
-            "coder": [(v, v) for v in options.coders],
-        }
         chosen = {**DEFAULTS, **message.settings}  # a setting kept before it existed
         self._kept = dict(message.settings)
         self.top_n, self.grid_layout = view.chosen(chosen)
+        self.mode = COOCCURRENCE if chosen["mode"] == COOCCURRENCE else CROSSTAB
+        controls = self.query_one(ReportControls)
         with self.prevent(Select.Changed, Checkbox.Changed):
-            for name, prefix in (("rows", "rows: "), ("cols", "cols: "), ("by", "by: ")):
-                items = [(NO_BY, "none"), *dims] if name == "by" else dims
-                self._set_options(name, _choices(items, prefix), chosen[name])
-            for name, label in FILTERS.items():
-                items = [(ALL, f"all {label}"), *values[name]]
-                self._set_options(name, _choices(items), chosen[name])
-            for name in ("unit", "percent"):
-                self._set_value(name, chosen[name])
-            self.query_one(Checkbox).value = bool(chosen["interviewer"])
+            controls.fill(message.options, message.dimensions, chosen)
+            controls.show_mode(self.mode)
         self._ready = True
         self.refresh_table()
-
-    def _set_options(self, name: str, items: list[tuple[Text, str]], value: Any) -> None:
-        select = self.query_one(f"#{name}", Select)
-        select.set_options(items)
-        self._set_value(name, value, [v for _, v in items])
-
-    def _set_value(self, name: str, value: Any, allowed: list[str] | None = None) -> None:
-        select = self.query_one(f"#{name}", Select)
-        if allowed is None:
-            allowed = list(UNITS if name == "unit" else PERCENTS)
-        select.value = value if value in allowed else DEFAULTS[name]
 
     async def on_report_screen_computed(self, message: Computed) -> None:
         if message.generation != self.generation:
@@ -264,6 +250,7 @@ class ReportScreen(Screen[None]):
             title.update(Text(message.error or "no table", style="bold red"))
             return
         keep = self.tables[self.shown].by if self.tables else None
+        self.shown_request = self.requested
         self.computed = message.tables
         self.tables = view.limited(self.computed, self.top_n)
         found = [i for i, t in enumerate(self.tables) if keep is not None and t.by == keep]
@@ -314,8 +301,8 @@ class ReportScreen(Screen[None]):
     @on(DataTable.CellSelected)
     def _open_cell(self, event: DataTable.CellSelected) -> None:
         cell = self.query_one(ReportGrid).cell_at(event.coordinate.row, event.coordinate.column)
-        if self.table is not None and cell is not None:
-            self.fetch_quotes(self.table, *cell, self.filters)
+        if self.table is not None and cell is not None and self.shown_request is not None:
+            self.fetch_quotes(self.table, *cell, self.shown_request)
 
     @on(DataTable.CellHighlighted)
     def _highlighted(self, event: DataTable.CellHighlighted) -> None:
@@ -327,22 +314,24 @@ class ReportScreen(Screen[None]):
     # ---------------------------------------------------------------- helpers
     def settings(self) -> dict[str, Any]:
         """The choices on screen, as ``report_settings`` keeps them."""
-        out: dict[str, Any] = {
-            name: self.query_one(f"#{name}", Select).value
-            for name in ("rows", "cols", "by", "unit", "percent", *FILTERS)
-        }
-        out["interviewer"] = self.query_one(Checkbox).value
+        out = self.query_one(ReportControls).values()
+        out["mode"] = self.mode
         out["top"], out["layout"] = self.top_n, self.grid_layout
         return out
 
-    def request(self) -> CrosstabRequest:
-        self.filters, request = crosstab_request(self.settings())
+    def request(self) -> CrosstabRequest | CooccurrenceRequest:
+        chosen = self.settings()
+        if self.mode == COOCCURRENCE:
+            self.filters, found = cooccurrence_request(chosen)
+            return found
+        self.filters, request = crosstab_request(chosen)
         return request
 
     def refresh_table(self) -> None:
         self.generation += 1
         self.query_one("#report-title", Static).update(Text("computing…"))
-        self.compute(self.generation, self.request())
+        self.requested = self.request()
+        self.compute(self.generation, self.requested)
         self._keep_settings()
 
     def _keep_settings(self) -> None:
@@ -374,6 +363,13 @@ class ReportScreen(Screen[None]):
             self.tables = view.limited(self.computed, self.top_n)
         self._show()
         self._keep_settings()
+
+    def action_toggle_cooccurrence(self) -> None:
+        """Between the cross-tab and the co-occurrence of codes by codes."""
+        self.mode = CROSSTAB if self.mode == COOCCURRENCE else COOCCURRENCE
+        self.query_one(ReportControls).show_mode(self.mode)
+        self.shown = 0
+        self.refresh_table()
 
     def action_toggle_layout(self) -> None:
         self.grid_layout = LONG if self.grid_layout == WIDE else WIDE

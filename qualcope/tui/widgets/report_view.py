@@ -7,17 +7,16 @@ margins still count everything, a note says what was left out); ``l`` switches t
 to the long layout of ``report.long_table`` (one pair per line, largest count first). Both
 choices are named in the table's title and kept with the coder's other report settings.
 The keys are bound here, on the table and on the choices above it, and call the screen's
-``cycle_top`` and ``toggle_layout`` actions.
+``cycle_top`` and ``toggle_layout`` actions (and ``o`` its ``toggle_cooccurrence``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 
 from qualcope.report import matrix_limits
 from qualcope.report.matrix_limits import SHOWN_NOTE
@@ -32,13 +31,8 @@ LAYOUTS = (WIDE, LONG)
 VIEW_BINDINGS: list[BindingType] = [
     Binding("t", "screen.cycle_top", "Top N", show=False),
     Binding("l", "screen.toggle_layout", "Wide / long", show=False),
+    Binding("o", "screen.toggle_cooccurrence", "Co-occurrence", show=False),
 ]
-
-
-class ReportControls(Vertical):
-    """The lines of choices over the table; ``t`` and ``l`` work while one has the focus."""
-
-    BINDINGS: ClassVar[list[BindingType]] = VIEW_BINDINGS
 
 
 def next_top(top: int) -> int:

@@ -9,11 +9,21 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from qualcope.domain import CodeNode
 from qualcope.services import codebook
 from qualcope.services.project import Project
 from tests.tui.transcripts import SMALL_INTERVIEW, store_transcript
+
+
+@pytest.fixture(autouse=True)
+def steady_cursors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a snapshot, a text cursor stays shown: blinking, it is on or off as the machine's
+    load decides when the screen is taken, and the snapshot fails now and then."""
+    if "snap_compare" in request.fixturenames:
+        monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+        monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
 @pytest.fixture

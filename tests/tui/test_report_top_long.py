@@ -185,6 +185,35 @@ def test_l_lists_one_pair_per_line_largest_first_and_enter_opens_its_quotes(
     run(body)
 
 
+def test_a_table_too_large_for_the_grid_shows_its_top_40_and_says_so(wide: Project) -> None:
+    """Every code by every code is 330 x 330 cells: filled whole, the grid froze the screen for
+    seconds. 'all' then shows the 40 with the highest totals, as --top 40 cuts them."""
+    from qualcope.report.model import CooccurrenceRequest
+
+    [expected] = matrix_limits.limit([reports.cooccurrence(wide, CooccurrenceRequest())], 40)
+
+    async def body() -> None:
+        app = ReportHost(wide)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert len(grid_rows(screen)) == 331  # 330 codes by 3 roles: shown whole
+            await pilot.press("o")
+            await settle(pilot)
+            shown = grid_rows(screen)
+            assert len(shown) == 40
+            assert [[int(v) for v in row[1:]] for row in shown] == [
+                list(c) for c in expected.counts
+            ]
+            assert "top 40 by total" in title(screen)
+            assert "too large to show whole" in notes(screen)
+            await pilot.press("t")  # 10, as chosen
+            await settle(pilot)
+            assert len(grid_rows(screen)) == 10 and "too large" not in notes(screen)
+
+    run(body)
+
+
 def test_the_keys_work_from_the_choices_too(wide: Project) -> None:
     async def body() -> None:
         app = ReportHost(wide)

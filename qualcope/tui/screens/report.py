@@ -128,6 +128,7 @@ class ReportScreen(Screen[None]):
         self.computed: list[ReportTable] = []  # the tables as the service made them
         self.tables: list[ReportTable] = []  # as shown: cut to the top N rows and columns
         self.top_n, self.grid_layout = 0, WIDE
+        self.top_shown = 0  # top_n, or a cut when 'all' is too large for the grid
         self.mode = CROSSTAB
         self.requested: CrosstabRequest | CooccurrenceRequest | None = None  # last asked
         self.shown_request: CrosstabRequest | CooccurrenceRequest | None = None  # on screen
@@ -252,7 +253,7 @@ class ReportScreen(Screen[None]):
         keep = self.tables[self.shown].by if self.tables else None
         self.shown_request = self.requested
         self.computed = message.tables
-        self.tables = view.limited(self.computed, self.top_n)
+        self._cut()
         found = [i for i, t in enumerate(self.tables) if keep is not None and t.by == keep]
         self.shown = found[0] if found else 0
         tabs = self.query_one(Tabs)
@@ -346,10 +347,16 @@ class ReportScreen(Screen[None]):
         if table is None:
             return
         self.query_one(ReportGrid).show(table, self.grid_layout)
-        title = view.title_text(table, self.filters, self.top_n, self.grid_layout)
+        title = view.title_text(table, self.filters, self.top_shown, self.grid_layout)
         self.query_one("#report-title", Static).update(title)
         notes = self.query_one(CodersNotice).show(table)
-        notes = view.screen_notes(notes, self.top_n, self.grid_layout, table.margins)
+        notes = view.screen_notes(
+            notes,
+            self.top_shown,
+            self.grid_layout,
+            table.margins,
+            capped=self.top_shown != self.top_n,
+        )
         self.query_one("#report-notes", Static).update(Text(" ".join(notes)))
 
     # ---------------------------------------------------------------- actions
@@ -359,10 +366,15 @@ class ReportScreen(Screen[None]):
     def action_cycle_top(self) -> None:
         """All / top 10 / 20 / 40 rows and columns: cut in memory, no new query."""
         self.top_n = view.next_top(self.top_n)
-        if self.computed:
-            self.tables = view.limited(self.computed, self.top_n)
+        self._cut()
         self._show()
         self._keep_settings()
+
+    def _cut(self) -> None:
+        """The tables as shown: cut to the top N chosen, or to fit the grid (``top_shown``).
+        In memory, no new query."""
+        self.top_shown = view.top_shown(self.computed, self.top_n, self.grid_layout)
+        self.tables = view.limited(self.computed, self.top_shown)
 
     def action_toggle_cooccurrence(self) -> None:
         """Between the cross-tab and the co-occurrence of codes by codes."""
@@ -373,6 +385,7 @@ class ReportScreen(Screen[None]):
 
     def action_toggle_layout(self) -> None:
         self.grid_layout = LONG if self.grid_layout == WIDE else WIDE
+        self._cut()
         self._show()
         self._keep_settings()
 

@@ -53,16 +53,43 @@ def chosen(settings: dict[str, Any]) -> tuple[int, str]:
 SCREEN_NAMING = ("top {} on the report screen", "")
 
 
+# A DataTable fills at about 0.15 ms a cell (architecture.md: 10,000 rows in 1.5 s), on the
+# screen's thread: a 330 x 330 co-occurrence (109,000 cells) froze the screen for 3 s.
+GRID_CELLS = 10_000
+
+
+def top_shown(tables: Sequence[ReportTable], top: int, layout: str) -> int:
+    """The top N the screen shows: the one chosen, or the largest step when 'all' would fill
+    the grid with more than ``GRID_CELLS`` cells (the screen says so, see ``screen_notes``)."""
+    if top or not tables:
+        return top
+    return TOP_STEPS[-1] if max(_cells(t, layout) for t in tables) > GRID_CELLS else 0
+
+
+def _cells(table: ReportTable, layout: str) -> int:
+    """The grid's cells for the table: every cell, or in the long layout one line per
+    non-empty cell."""
+    rows, cols = len(table.rows), len(table.columns)
+    if layout != LONG or rows * cols <= GRID_CELLS:
+        return rows * cols
+    n_rows, n_cols = matrix_limits.body_size(table)
+    return 3 * sum(1 for row in table.counts[:n_rows] for count in row[:n_cols] if count)
+
+
 def limited(tables: Sequence[ReportTable], top: int) -> list[ReportTable]:
     """The tables as ``--top N`` gives them (all of them with top 0)."""
     return matrix_limits.limit(tables, top or None, named=SCREEN_NAMING)
 
 
-def screen_notes(notes: Sequence[str], top: int, layout: str, margins: bool) -> list[str]:
+def screen_notes(
+    notes: Sequence[str], top: int, layout: str, margins: bool, *, capped: bool = False
+) -> list[str]:
     """A table's notes in the screen's words, what was left out first (the line under the
-    table holds two lines: the cut must not hide behind the unit's explanation)."""
+    table holds two lines: the cut must not hide behind the unit's explanation). ``capped``:
+    'all' was asked for, but the table is too large to show whole (``top_shown``)."""
     cut = f"({SCREEN_NAMING[0].format(top)})"
-    notes = [note.replace(cut, "(t: all, 10, 20, 40)") for note in notes]
+    keys = "(too large to show whole; t: 10, 20, 40)" if capped else "(t: all, 10, 20, 40)"
+    notes = [note.replace(cut, keys) for note in notes]
     first = [n for n in notes if n.startswith(SHOWN_NOTE)]
     if layout == LONG:
         first.append(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
+from textual.pilot import Pilot
 from textual.screen import Screen
 
 from qualcope.services.project import Project
@@ -19,3 +22,10 @@ class ReportHost(App[None]):
     def on_mount(self) -> None:
         self.push_screen(Screen())
         self.push_screen(ReportScreen(self.project))
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for the screen's workers (queries, exports) and what they post to be drawn."""
+    for _ in range(6):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

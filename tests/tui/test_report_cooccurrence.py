@@ -25,7 +25,7 @@ from qualcope.tui.widgets.report_export import ExportPrompt
 from qualcope.tui.widgets.report_grid import ReportGrid
 from qualcope.tui.widgets.report_quotes import QuotesView
 from tests.report.builder import CONFLICTS, STRATEGIES, Built, build_project
-from tests.tui.report_host import ReportHost
+from tests.tui.report_host import ReportHost, settle
 
 SIZE = (100, 30)
 
@@ -36,12 +36,6 @@ def built_project(tmp_path: Path) -> Iterator[tuple[Project, Built]]:
     with Project.create(tmp_path / "project.db", "tester") as project:
         yield project, build_project(project)
     report_settings.forget_session()
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(6):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def grid_counts(screen: Screen[Any]) -> list[list[int]]:

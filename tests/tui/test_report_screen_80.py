@@ -8,7 +8,6 @@ import asyncio
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Select, Static, Tabs
 
@@ -20,7 +19,7 @@ from qualcope.tui.screens.report import ReportScreen
 from qualcope.tui.widgets.report_grid import ReportGrid
 from qualcope.tui.widgets.report_quotes import QuotesView
 from tests.report.builder import AVOID, CITIZEN, build_project
-from tests.tui.report_host import ReportHost
+from tests.tui.report_host import ReportHost, settle
 
 SIZE = (80, 24)
 
@@ -30,12 +29,6 @@ def report_project(project: Project) -> Project:
     build_project(project)
     report_settings.forget_session()
     return project
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(6):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def labels(screen: ReportScreen) -> list[str]:

@@ -23,7 +23,7 @@ from qualcope.tui.widgets.report_export import ExportPrompt
 from qualcope.tui.widgets.report_grid import ReportGrid, clip
 from qualcope.tui.widgets.report_quotes import QuotesView
 from tests.report.wide_builder import generate
-from tests.tui.report_host import ReportHost
+from tests.tui.report_host import ReportHost, settle
 
 SIZE = (100, 30)
 
@@ -44,12 +44,6 @@ def wide(wide_path: Path, tmp_path: Path) -> Iterator[Project]:
     yield project
     project.close()
     report_settings.forget_session()
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(6):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def grid_rows(screen: Screen[Any]) -> list[list[str]]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from qualcope.services.project import Project
 from qualcope.tui.screens.report import ReportScreen
+from qualcope.tui.widgets.report_export import ExportPrompt
 
 
 class ReportHost(App[None]):
@@ -29,3 +32,13 @@ async def settle(pilot: Pilot[Any]) -> None:
     for _ in range(6):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def export_to(pilot: Pilot[Any], path: Path) -> None:
+    """Press e, give the file name, press Enter, and wait for the file to be written."""
+    await pilot.press("e")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ExportPrompt)
+    pilot.app.screen.query_one(Input).value = str(path)
+    await pilot.press("enter")
+    await settle(pilot)

@@ -16,16 +16,15 @@ import pytest
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Select, Static
 
 from qualcope.report.model import CooccurrenceRequest, CrosstabRequest
 from qualcope.services import report_settings, reports
 from qualcope.services.project import Project
-from qualcope.tui.widgets.report_export import ExportPrompt
 from qualcope.tui.widgets.report_grid import ReportGrid
 from qualcope.tui.widgets.report_quotes import QuotesView
 from tests.report.builder import CONFLICTS, STRATEGIES, Built, build_project
-from tests.tui.report_host import ReportHost, settle
+from tests.tui.report_host import ReportHost, export_to, settle
 
 SIZE = (100, 30)
 
@@ -107,12 +106,7 @@ def test_the_mode_and_its_choices_are_remembered_and_exported_as_shown(
             await settle(pilot)
             await pilot.press("o")
             await choose(pilot, co_rows=CONFLICTS, co_cols=STRATEGIES, within="link")
-            await pilot.press("e")
-            await pilot.pause()
-            assert isinstance(app.screen, ExportPrompt)
-            app.screen.query_one(Input).value = str(tmp_path / "links.md")
-            await pilot.press("enter")
-            await settle(pilot)
+            await export_to(pilot, tmp_path / "links.md")
             await pilot.press("escape")  # leave the report screen
             await settle(pilot)
 

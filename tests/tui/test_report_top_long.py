@@ -10,20 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from qualcope.report import long_table, matrix_limits
 from qualcope.report.model import CrosstabRequest, ReportTable
 from qualcope.services import report_settings, reports
 from qualcope.services.project import Project
 from qualcope.tui.screens.report import ReportScreen
-from qualcope.tui.widgets.report_export import ExportPrompt
 from qualcope.tui.widgets.report_grid import ReportGrid, clip
 from qualcope.tui.widgets.report_quotes import QuotesView
 from tests.report.wide_builder import generate
-from tests.tui.report_host import ReportHost, settle
+from tests.tui.report_host import ReportHost, export_to, settle
 
 SIZE = (100, 30)
 
@@ -111,22 +109,14 @@ def test_an_export_of_the_top_codes_says_it_was_cut(wide: Project, tmp_path: Pat
     """A Markdown file carries the cut in its notes; a bare CSV has no room for notes, so the
     message that it was written says it."""
 
-    async def export(pilot: Pilot[Any], path: Path) -> None:
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, ExportPrompt)
-        pilot.app.screen.query_one(Input).value = str(path)
-        await pilot.press("enter")
-        await settle(pilot)
-
     async def body() -> None:
         app = ReportHost(wide)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await pilot.press("t")
             await settle(pilot)
-            await export(pilot, tmp_path / "top.md")
-            await export(pilot, tmp_path / "top.csv")
+            await export_to(pilot, tmp_path / "top.md")
+            await export_to(pilot, tmp_path / "top.csv")
             said = [n.message for n in app._notifications]
         markdown = (tmp_path / "top.md").read_text(encoding="utf-8")
         assert "Shown: 10 of 330 rows" in markdown and "(top 10 on the report screen)" in markdown

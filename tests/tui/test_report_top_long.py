@@ -173,6 +173,7 @@ def test_a_table_too_large_for_the_grid_shows_its_top_40_and_says_so(wide: Proje
     """Every code by every code is 330 x 330 cells: filled whole, the grid froze the screen for
     seconds. 'all' then shows the 40 with the highest totals, as --top 40 cuts them."""
     from qualcope.report.model import CooccurrenceRequest
+    from qualcope.services.cooccurrence_passages import cell_passages
 
     [expected] = matrix_limits.limit([reports.cooccurrence(wide, CooccurrenceRequest())], 40)
 
@@ -191,6 +192,16 @@ def test_a_table_too_large_for_the_grid_shows_its_top_40_and_says_so(wide: Proje
             ]
             assert "top 40 by total" in title(screen)
             assert "too large to show whole" in notes(screen)
+            grid = screen.query_one(ReportGrid)
+            grid.focus()
+            grid.move_cursor(row=2, column=4)  # a cell of the cut table: its own two codes
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, QuotesView)
+            wanted = cell_passages(wide, CooccurrenceRequest(), expected, 2, 3)
+            assert wanted and app.screen.quotes == wanted
+            await pilot.press("escape")
+            await settle(pilot)
             await pilot.press("t")  # 10, as chosen
             await settle(pilot)
             assert len(grid_rows(screen)) == 10 and "too large" not in notes(screen)

@@ -346,7 +346,10 @@ class ReportScreen(Screen[None]):
         table = self.table
         if table is None:
             return
-        self.query_one(ReportGrid).show(table, self.grid_layout)
+        grid = self.query_one(ReportGrid)
+        grid.show(table, self.grid_layout)
+        if not grid.row_count:  # no cell to highlight: the last table's path would stay
+            self.query_one("#report-path", Static).update(Text(""))
         title = view.title_text(table, self.filters, self.top_shown, self.grid_layout)
         self.query_one("#report-title", Static).update(title)
         notes = self.query_one(CodersNotice).show(table)

@@ -130,8 +130,8 @@ def _insert_codings(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert the rows with one executemany and record them in the event log; their ids.
 
     Through the ORM, 10,000 codings took 1.4 s (an object, a flush and an event row built per
-    coding); written at once they take a tenth of that. Every row has its own GUID, so the ids
-    are read back by GUID.
+    coding); written at once, 0.4 s with the quote checks and the log. Every row has its own
+    GUID, so the ids are read back by GUID.
     """
     if not rows:
         return []

@@ -147,3 +147,25 @@ def test_a_co_occurrence_of_every_code_keeps_the_cross_tab_choices_apart(
             assert grid_counts(screen) == [list(row) for row in crosstab.counts]
 
     asyncio.run(body())
+
+
+def test_an_empty_table_leaves_no_cell_named_under_it(tmp_path: Path) -> None:
+    """A project without codes: the cross-tab has only its Total, the co-occurrence nothing;
+    the line under the grid must not keep naming the cross-tab's cell."""
+    report_settings.forget_session()
+
+    async def body(project: Project) -> None:
+        app = ReportHost(project)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            path_line = screen.query_one("#report-path", Static)
+            assert "Total" in str(path_line.render())
+            await pilot.press("o")
+            await settle(pilot)
+            assert screen.query_one(ReportGrid).row_count == 0
+            assert str(path_line.render()).strip() == ""
+
+    with Project.create(tmp_path / "empty.db", "tester") as project:
+        asyncio.run(body(project))
+    report_settings.forget_session()

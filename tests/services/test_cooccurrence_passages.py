@@ -3,8 +3,6 @@ segment, the turn, the overlapping pair or the coding link the cell counts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from qualcope.report.model import CooccurrenceRequest, Filters
@@ -14,10 +12,10 @@ from qualcope.services.project import Project
 from tests.report.builder import CONFLICTS, STRATEGIES, Built, build_project
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project, Built]]:
-    with Project.create(tmp_path_factory.mktemp("cooc") / "project.db", "tester") as made:
-        yield made, build_project(made)
+@pytest.fixture
+def shared(project: Project) -> tuple[Project, Built]:
+    """The hand-built project (on PostgreSQL too, with --backend postgresql)."""
+    return project, build_project(project)
 
 
 def passages(

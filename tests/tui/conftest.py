@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,27 @@ from qualcope.domain import CodeNode
 from qualcope.services import codebook
 from qualcope.services.project import Project
 from tests.tui.transcripts import SMALL_INTERVIEW, store_transcript
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """The plugin's snap_compare, with a last wait after ``run_before``: under load a
+    layout pass (a table's scrollbar shown while it was still small) could land after the
+    screen was taken, and a snapshot failed now and then."""
+
+    def compare(app: Any, *args: Any, run_before: Any = None, **kwargs: Any) -> bool:
+        async def before(pilot: Pilot[Any]) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            await pilot.pause(0.1)
+            await pilot.app.workers.wait_for_complete()  # any app, not only qualcope's
+            await pilot.pause()
+
+        return snap_compare(app, *args, run_before=before, **kwargs)
+
+    return compare
 
 
 @pytest.fixture(autouse=True)

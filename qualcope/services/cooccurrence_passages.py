@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from qualcope.db.models import Coding
@@ -23,10 +22,10 @@ from qualcope.services.report_queries import (
     Scope,
     code_items,
     codings_query,
-    containing,
     resolve,
     resolve_segments,
     segment_parts,
+    turn_key,
 )
 
 
@@ -63,7 +62,7 @@ def _unit_rows(session: Session, scope: Scope, within: str) -> list[tuple[Any, .
             tuple(r) for r in session.execute(codings_query(scope, columns, set(), group=False))
         ]
         return resolve_segments(session, rows, 2, counted=False)
-    key = func.coalesce(containing("turn"), -Coding.document_id)
+    key = turn_key()
     columns = {"id": Coding.id, "code_id": Coding.code_id, "key": key}
     return [tuple(r) for r in session.execute(codings_query(scope, columns, set(), group=False))]
 

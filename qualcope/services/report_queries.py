@@ -154,6 +154,12 @@ def containing(kind: str) -> Any:
     )
 
 
+def turn_key() -> Any:
+    """The turn holding a coding's first character, as a co-occurrence 'within turn' keys it
+    (a document without turns counts as one turn: its negated id)."""
+    return func.coalesce(containing("turn"), -Coding.document_id)
+
+
 def _case_id() -> Any:
     return func.coalesce(Document.case_id, Participant.case_id)
 

@@ -47,6 +47,7 @@ from qualcope.services.report_queries import (
     resolve,
     resolve_segments,
     segment_parts,
+    turn_key,
     unit_column,
 )
 
@@ -197,7 +198,7 @@ def cooccurrence_rows(session: Session, scope: Scope, within: str) -> list[tuple
         rows = [tuple(r) for r in session.execute(codings_query(scope, columns, set()))]
         return [(code, key) for code, key, _ in resolve_segments(session, rows, 1)]
     if within == "turn":
-        key = func.coalesce(containing("turn"), -Coding.document_id)
+        key = turn_key()
         query = codings_query(scope, {"code_id": Coding.code_id, "key": key}, set())
         return [(code, key) for code, key, _ in session.execute(query)]
     other = aliased(Coding)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from qualcope.domain import PATH_SEPARATOR, CodebookSpec, CodeSpec, split_path
 from qualcope.errors import CodebookError
+from qualcope.interchange import code_lists
 from qualcope.interchange import codebook_rules as rules
 from qualcope.interchange.safe_csv import neutralise, unneutralise
 
@@ -54,6 +55,11 @@ def codebook_to_csv(spec: CodebookSpec) -> str:
 
 
 def read_codebook_csv(path: Path) -> CodebookSpec:
+    return read_codebook_csv_with_notes(path)[0]
+
+
+def read_codebook_csv_with_notes(path: Path) -> tuple[CodebookSpec, list[str]]:
+    """qualcope's CSV, or another tool's list of codes (``code_lists``) with notes on it."""
     if not path.exists():
         raise CodebookError("file not found", path=path)
     if path.is_dir():
@@ -66,7 +72,10 @@ def read_codebook_csv(path: Path) -> CodebookSpec:
         raise CodebookError(
             f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path=path
         ) from exc
-    return parse_codebook_csv(text, path)
+    header = [column.strip().lower() for column in next(csv.reader(io.StringIO(text)), [])]
+    if code_lists.is_code_list(header):
+        return code_lists.parse_code_list_csv(text, path, header)
+    return parse_codebook_csv(text, path), []
 
 
 def parse_codebook_csv(text: str, path: Path | str = "<codebook.csv>") -> CodebookSpec:
@@ -78,7 +87,12 @@ def parse_codebook_csv(text: str, path: Path | str = "<codebook.csv>") -> Codebo
     header = [column.strip().lower() for column in header]
     if "path" not in header:
         delimiter_hint = " (is it separated by ';' or tabs? use commas)" if len(header) == 1 else ""
-        raise CodebookError(f"no 'path' column in the header{delimiter_hint}", path=path, line=1)
+        raise CodebookError(
+            "no 'path' column (qualcope's codebook CSV) and no 'code', 'name' or 'tag' column "
+            f"(another tool's list of codes) in the header{delimiter_hint}",
+            path=path,
+            line=1,
+        )
     unknown = [c for c in header if c not in BASE_COLUMNS and not c.startswith(CUE_PREFIX)]
     if unknown:
         raise CodebookError(f"unknown column(s): {', '.join(unknown)}", path=path, line=1)

@@ -28,7 +28,7 @@ from qualcope.services import codetree
 from qualcope.services.codebook_treeops import code_path
 from qualcope.services.project import Project
 
-READ_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".qdc": "qdc"}
+READ_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".qdc": "qdc", ".txt": "txt"}
 WRITE_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".md": "md", ".qdc": "qdc"}
 FIELDS = ("kind", "definition", "inclusion", "exclusion", "example", "colour", "shortcut")
 
@@ -39,7 +39,8 @@ def read_codebook_file(path: Path) -> CodebookSpec:
 
 
 def read_codebook_with_notes(path: Path) -> tuple[CodebookSpec, list[str]]:
-    """Read a codebook file, with notes on what was tolerated or skipped (only .qdc has any)."""
+    """Read a codebook file, with notes on what was tolerated, folded or left out (a .qdc, or
+    another tool's list of codes: a CSV of names, QualCoder's .txt)."""
     fmt = READ_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise CodebookError(
@@ -56,9 +57,13 @@ def read_codebook_with_notes(path: Path) -> tuple[CodebookSpec, list[str]]:
         from qualcope.interchange.codebook_yaml import read_codebook_yaml
 
         return read_codebook_yaml(path), []
-    from qualcope.interchange.codebook_csv import read_codebook_csv
+    if fmt == "txt":
+        from qualcope.interchange.code_lists import read_qualcoder_list
 
-    return read_codebook_csv(path), []
+        return read_qualcoder_list(path)
+    from qualcope.interchange.codebook_csv import read_codebook_csv_with_notes
+
+    return read_codebook_csv_with_notes(path)
 
 
 def tree(project: Project) -> list[CodeNode]:

@@ -306,6 +306,26 @@ async def test_export_import_and_the_codebook_document(
 
 
 @drive
+async def test_importing_another_tools_list_says_what_was_made_of_it(
+    small: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "codes.txt").write_text("Themes>>Humour\tjokes that ease a conflict\n")
+    app = Host(small)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(app, pilot)
+        await press(pilot, "i")
+        await type_text(pilot, "codes.txt")
+        await press(pilot, "enter")
+        messages = [n.message for n in app._notifications]
+    assert any(
+        "codes.txt: 2 added" in m and "read as a QualCoder code list: 1 code, 1 category" in m
+        for m in messages
+    ), messages
+    assert tree(small)["Themes/Humour"].definition == "jokes that ease a conflict"
+
+
+@drive
 async def test_code_names_with_markup_are_shown_literally(small: Project) -> None:
     """C8-1: a name that looks like markup or an action link is only text."""
     for name in ("[bold]x", "[@click=app.quit]y"):

@@ -321,20 +321,28 @@ class CodebookScreen(CodebookNaming, Screen[None]):
     @work(group="codebook-edit")
     async def action_import(self) -> None:
         path = await self.app.push_screen_wait(
-            CodebookPrompt("Import a codebook file (.yaml, .csv or .qdc), merged by code path")
+            CodebookPrompt(
+                "Import a codebook (.yaml, .csv, .qdc, QualCoder .txt), merged by code path"
+            )
         )
         if not path:
             return
+        notes: list[str] = []
 
         def run() -> list[Any]:
-            spec = codebook.read_codebook_file(Path(path).expanduser())
+            spec, read_notes = codebook.read_codebook_with_notes(Path(path).expanduser())
+            notes.extend(read_notes)
             return codebook.import_codebook(self.project, spec, source=path)
 
         changes = await self.edit(run, self.current.id if self.current else None)
         if changes is not None:
             counts = {a: sum(1 for c in changes if c.action == a) for a in ("added", "updated")}
+            # What reading the file folded, tolerated or left out is said, never dropped.
+            said = "".join(f"\n{note}" for note in notes)
             self.notify(
-                f"{path}: {counts['added']} added, {counts['updated']} updated", markup=False
+                f"{path}: {counts['added']} added, {counts['updated']} updated{said}",
+                markup=False,
+                timeout=8 if notes else 5,
             )
 
     @work(group="codebook-edit")

@@ -30,6 +30,8 @@ Examples:
   qualcope codebook import codebooks/icvc.yaml
   qualcope codebook import revised.csv --prune
   qualcope codebook import from-nvivo.qdc      (a REFI-QDA codebook)
+  qualcope codebook import taguette-tags.csv   (another tool's list of codes)
+  qualcope codebook import codes.txt           (QualCoder's plain-text code list)
 """,
 )
 @click.argument("file", type=click.Path(path_type=Path))
@@ -40,6 +42,10 @@ Examples:
 @click.pass_context
 def import_(ctx: click.Context, file: Path, prune: bool) -> None:
     """Merge a codebook file (.yaml/.yml/.csv/.qdc) into the project by GUID, else by path.
+
+    Another tool's list of codes is read too: a CSV with a code, name or tag column
+    (Taguette, qcoder, NVivo), or QualCoder's plain-text list (.txt); what was made of it and
+    what was left out is printed.
 
     A code the file knows by its GUID under another name or parent (renamed or moved in
     another tool) is renamed or moved here, with its codings. New codes are added and changed

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from qualcope.services.import_store import FileOutcome
     from qualcope.services.importing import ImportReport
+    from qualcope.services.inline_codings import InlineStored
 
 
 @contextmanager
@@ -130,10 +131,22 @@ def _imported(outcome: FileOutcome) -> None:
         click.echo(f"  preamble (no speaker, not counted): {outcome.preambles} {blocks}")
     if outcome.changes:
         click.echo(f"  changed in the text: {outcome.changes}")
+    if outcome.marked.codings:
+        click.echo(f"  {marked_summary(outcome.marked)}")
     for note in outcome.label_notes:
         err_console_print(f"warning: {outcome.path}, {note}")
     if outcome.left_out:
         err_console_print(f"warning: {outcome.path}: not imported: {', '.join(outcome.left_out)}")
+
+
+def marked_summary(marked: InlineStored) -> str:
+    """'codings from the qcoder marks: 8, by ana; new codes at the top …: twitter'."""
+    said = f"codings from the qcoder marks: {marked.codings:,}, by {marked.coder}"
+    if marked.duplicates:
+        said += f" ({marked.duplicates} marked twice, stored once)"
+    if marked.new_codes:
+        said += f"; new codes at the top of the codebook: {', '.join(marked.new_codes)}"
+    return said
 
 
 def speaker_summary(speakers: Sequence[tuple[str, int, bool]]) -> str:

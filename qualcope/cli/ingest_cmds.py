@@ -111,7 +111,8 @@ def import_(
     file is its own transaction: good files land, bad ones are listed, and the exit code is
     non-zero when any failed. Files already imported are skipped. Every file's speakers,
     preamble and changes to its text are printed, and lines that look like speaker labels
-    but were not taken are warned about.
+    but were not taken are warned about. Codings a tool wrote into the text as marks
+    (qcoder's `(QCODE)...(/QCODE){#code}`) become the importing coder's codings.
     """
     from qualcope.services.importing import import_paths
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from qualcope.domain import SegmentSpec
+from qualcope.ingest.inline_codes import InlineCoding
 from qualcope.ingest.normalise import CONTROL, ESCAPE
 from qualcope.ingest.offsets import OffsetMap
 
@@ -41,6 +42,8 @@ class Transcript:
     bom: bool = False  # the file started with a byte-order mark (not part of the text)
     # Labels the file's structure showed, at stored offsets (kept to re-detect turns later).
     hints: tuple[LabelHint, ...] = ()
+    # Codings a tool wrote into the text as marks (qcoder), at stored offsets: made codings.
+    inline_codings: tuple[InlineCoding, ...] = ()
 
     @property
     def removed_controls(self) -> int:

@@ -27,6 +27,7 @@ OTHER_BREAK = "other line breaks -> LF"
 CONTROL = "control characters removed"
 ESCAPE = "terminal escape sequences removed"
 NFC = "accents composed (NFC)"
+INLINE_MARKS = "qcoder marks taken out"  # not normalising: ``inline_codes``, counted alike
 
 _ESCAPE_SEQUENCE = r"""
       \x1b\[[0-?]*[ -/]*[@-~]                        # CSI: ESC [ params final
@@ -189,8 +190,12 @@ def describe_changes(changes: dict[str, int]) -> str:
     for kind in (CRLF, CR, OTHER_BREAK, NFC):
         if changes.get(kind):
             parts.append(f"{kind} in {changes[kind]:,} places")
-    for kind, noun in ((CONTROL, "control character"), (ESCAPE, "terminal escape sequence")):
+    for kind, noun, done in (
+        (CONTROL, "control character", "removed"),
+        (ESCAPE, "terminal escape sequence", "removed"),
+        (INLINE_MARKS, "qcoder coding mark", "taken out (now codings)"),
+    ):
         count = changes.get(kind, 0)
         if count:
-            parts.append(f"{count:,} {noun}{'' if count == 1 else 's'} removed")
+            parts.append(f"{count:,} {noun}{'' if count == 1 else 's'} {done}")
     return "; ".join(parts)

@@ -153,6 +153,38 @@ def concatenate(parts: Sequence[tuple[OffsetMap, int, int]]) -> OffsetMap:
     return OffsetMap(tuple(regions))
 
 
+def compose(first: OffsetMap, then: OffsetMap) -> OffsetMap:
+    """One map for two steps: ``first`` maps the file to a middle text, ``then`` the middle
+    text to the stored one (a text normalised, then marks taken out of it).
+
+    Regions of the two steps that overlap inside the middle text become one region, so a
+    span ending inside either still widens to whole characters; elsewhere each region keeps
+    its extent, carried through the other step's shift.
+    """
+    if first.is_identity:
+        return then
+    if then.is_identity:
+        return first
+    # (middle start, middle end, file start, file end, stored start, stored end) of each.
+    items = [
+        (c, d, a, b, then.to_stored(c), then.to_stored(d, end=True)) for a, b, c, d in first.regions
+    ]
+    items += [
+        (a, b, first.to_file(a), first.to_file(b, end=True), c, d) for a, b, c, d in then.regions
+    ]
+    items.sort(key=lambda item: (item[0], item[1]))
+    groups: list[list[int]] = []
+    for low, high, file_start, file_end, stored_start, stored_end in items:
+        if groups and low < groups[-1][1]:  # overlapping inside the middle text: one region
+            group = groups[-1]
+            group[1] = max(group[1], high)
+            group[2], group[3] = min(group[2], file_start), max(group[3], file_end)
+            group[4], group[5] = min(group[4], stored_start), max(group[5], stored_end)
+        else:
+            groups.append([low, high, file_start, file_end, stored_start, stored_end])
+    return OffsetMap(tuple((g[2], g[3], g[4], g[5]) for g in groups))
+
+
 def utf16_to_code_points(text: str, position: int) -> int | None:
     """The code-point index of a position counted in UTF-16 units (as Qt and JavaScript
     count), or None when it falls inside a surrogate pair or beyond the text."""

@@ -15,7 +15,9 @@ from pathlib import Path
 from qualcope.errors import EncodingError, ImportFileError
 from qualcope.ingest.base import LabelHint, Transcript
 from qualcope.ingest.decode import bom_encoding, decode, is_wide
-from qualcope.ingest.normalise import normalise
+from qualcope.ingest.inline_codes import InlineCoding, has_inline_codes, take_inline_codes
+from qualcope.ingest.normalise import INLINE_MARKS, normalise
+from qualcope.ingest.offsets import compose
 from qualcope.ingest.sniff import refuse_binary
 from qualcope.ingest.turns import find_turns
 
@@ -42,27 +44,29 @@ def text_transcript(
 ) -> Transcript:
     """Normalise a reader's text (recording the map) and find its turns and preambles."""
     done = normalise(raw)
-    if not done.text.strip():
+    text, offsets, changes = done.text, done.offsets, done.changes
+    codings: tuple[InlineCoding, ...] = ()
+    if has_inline_codes(text):  # qcoder's codings are marks in the text: made codings
+        taken = take_inline_codes(text, path)
+        text, offsets = taken.text, compose(offsets, taken.offsets)
+        changes, codings = {**changes, INLINE_MARKS: taken.marks}, taken.codings
+    if not text.strip():
         what = "only white space" if not raw.strip() else "only control characters"
         raise ImportFileError(f"the document is empty ({what})", path=path)
     mapped = [
-        LabelHint(
-            done.offsets.to_stored(h.start),
-            done.offsets.to_stored(h.content),
-            h.label,
-            h.timestamp,
-        )
+        LabelHint(offsets.to_stored(h.start), offsets.to_stored(h.content), h.label, h.timestamp)
         for h in hints
     ]
-    layout = find_turns(done.text, interviewers, speakers, mapped)
+    layout = find_turns(text, interviewers, speakers, mapped)
     return Transcript(
-        text=done.text,
+        text=text,
         turns=tuple(layout.turns),
         source_format=source_format,
         encoding=encoding,
         encoding_detected=detected,
-        offsets=done.offsets,
-        changes=done.changes,
+        offsets=offsets,
+        changes=changes,
+        inline_codings=codings,
         preambles=tuple(layout.preambles),
         label_notes=tuple(str(note) for note in layout.notes),
         left_out=tuple(left_out),

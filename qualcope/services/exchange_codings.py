@@ -117,7 +117,7 @@ def store_codings(
                     }
                 )
                 guids.append(coding.guid)
-    ids = _insert_codings(session, rows)
+    ids = insert_codings(session, rows)
     report.counts["codings"] += len(rows)
     report.counts["unchecked codings"] += sum(1 for row in rows if not row["quote_checked"])
     for (document_id, coder_id), lines in annotations.items():
@@ -126,7 +126,7 @@ def store_codings(
     return dict(zip(guids, ids, strict=True))
 
 
-def _insert_codings(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+def insert_codings(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert the rows with one executemany and record them in the event log; their ids.
 
     Through the ORM, 10,000 codings took 1.4 s (an object, a flush and an event row built per

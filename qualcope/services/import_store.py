@@ -26,6 +26,7 @@ from qualcope.ingest.manifest import ImportItem
 from qualcope.ingest.normalise import clean_line, describe_changes
 from qualcope.ingest.prepare import Prepared, problem_text
 from qualcope.services.documents import store_turns
+from qualcope.services.inline_codings import InlineStored, store_inline_codings
 from qualcope.services.project import Project
 
 MAX_NAME = 200
@@ -58,6 +59,7 @@ class FileOutcome:
     label_notes: tuple[str, ...] = ()  # lines that look like labels but were not taken
     changes: str = ""  # what normalising changed ("CRLF -> LF in 1,204 places")
     left_out: tuple[str, ...] = ()  # what a reader sees that was not imported
+    marked: InlineStored = InlineStored()  # codings the file carried as marks (qcoder)
 
 
 def source_of(item: ImportItem) -> str:
@@ -80,15 +82,25 @@ def store_prepared(
     if ready.problem is not None or transcript is None:
         return FileOutcome(source_of(item), "failed", ready.problem or "", line=ready.line)
     if ready.digest in known:
-        return _skipped(item, known[ready.digest])
+        return _skipped(item, known[ready.digest], transcript)
+    marked = InlineStored()
     try:
         with project.write(f"import {item.path.name}", undoable=False) as session:
             document_id, name = _store(session, ready, names)
+            if transcript.inline_codings:
+                marked = store_inline_codings(
+                    session,
+                    document_id,
+                    (project.coder_id(session), project.coder),
+                    transcript.text,
+                    transcript.inline_codings,
+                    item.path,
+                )
     except ConflictError as exc:  # the unique content hash: imported meanwhile elsewhere
         with project.read() as session:
             existing = _existing(session, ready.digest)
         if existing is not None:
-            return _skipped(item, existing)
+            return _skipped(item, existing, transcript)
         return FileOutcome(source_of(item), "failed", problem_text(exc, item.path), line=exc.line)
     except QualcopeError as exc:
         return FileOutcome(source_of(item), "failed", problem_text(exc, item.path), line=exc.line)
@@ -113,6 +125,7 @@ def store_prepared(
         label_notes=transcript.label_notes,
         changes=describe_changes(transcript.changes),
         left_out=transcript.left_out,
+        marked=marked,
     )
 
 
@@ -133,11 +146,17 @@ def _existing(session: Session, digest: str) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row is not None else None
 
 
-def _skipped(item: ImportItem, existing: tuple[int, str]) -> FileOutcome:
+def _skipped(
+    item: ImportItem, existing: tuple[int, str], transcript: Transcript | None = None
+) -> FileOutcome:
+    marked = len(transcript.inline_codings) if transcript is not None else 0
+    passages = "passage" if marked == 1 else "passages"
+    codings = f"; nor the codings of its {marked} qcoder-marked {passages}" if marked else ""
     return FileOutcome(
         source_of(item),
         "skipped",
-        f"already in the project as document {existing[0]} ({existing[1]}); not imported again",
+        f"already in the project as document {existing[0]} ({existing[1]}); not imported "
+        f"again{codings}",
         document_id=existing[0],
         name=existing[1],
     )

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "qualcope.cli.exchange_cmds",
     "qualcope.cli.agreement_cmds",
     "qualcope.cli.db_cmds",
+    "qualcope.cli.attribute_cmds",
 )
 
 # Each command's module and the first sentence of its help: `qualcope --help` lists the
@@ -40,6 +41,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Intercoder agreement per code and pooled: percent agreement, Cohen's kappa (two "
         "coders), Fleiss' kappa and Krippendorff's alpha, on the documents every compared "
         "coder marked finished.",
+    ),
+    "attributes": (
+        "qualcope.cli.attribute_cmds",
+        "Attributes of participants or documents from a sheet (.csv, .xlsx), and to one.",
     ),
     "blind": (
         "qualcope.cli.project_cmds",

@@ -29,31 +29,21 @@ Rules a caller can rely on:
 
 from __future__ import annotations
 
-import csv
 import difflib
-import warnings
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from qualcope.errors import ImportFileError
-from qualcope.ingest.decode import decode
-from qualcope.ingest.sniff import check_size, read_capped, suffix_of
 from qualcope.ingest.turn_table_cells import (
     Rows,
     cell_seconds,
     cell_text,
-    csv_problem,
-    csv_reader,
-    delimiter_of,
-    excel_rows,
     interviewer_flag,
     parse_clock,
-    refuse_binary_table,
+    read_table,
     shown,
 )
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 MAX_LISTED_COLUMNS = 30  # a 200-column export would drown the message otherwise
 
 
@@ -121,42 +111,12 @@ def read_turn_table(
     file or its cells raises ``ImportFileError`` naming the row.
     """
     path = Path(path)
-    suffix = suffix_of(path)
-    if suffix in EXCEL_SUFFIXES:
-        if check_size(path) == 0:
-            raise ImportFileError("the file is empty", path=path)
-        rows = excel_rows(path, sheet)
-        try:
-            # openpyxl warns about workbook features it drops (data validation, extensions);
-            # they do not matter for reading values and would only clutter the terminal.
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", module="openpyxl")
-                return _collect(rows, columns, path, "", False)
-        finally:
-            rows.close()  # closes the workbook now, even when a row was refused
-    if suffix in TEXT_SUFFIXES:
-        if sheet is not None:
-            raise ImportFileError("only an Excel workbook has sheets to choose from", path=path)
-        data = read_capped(path)
-        if not data:
-            raise ImportFileError("the file is empty", path=path)
-        refuse_binary_table(data, path, suffix, encoding)
-        text, used, detected = decode(data, path, encoding)
-        delimiter = delimiter_of(text)
-        try:
-            # the bare C reader, not a wrapping generator: it is twice as fast per row
-            return _collect(csv_reader(text, delimiter), columns, path, used, detected)
-        except csv.Error as exc:
-            raise csv_problem(text, delimiter, path) from exc
-    if suffix == ".xls":
-        raise ImportFileError(
-            "old Excel (.xls) files cannot be read; save it as .xlsx or .csv", path=path
-        )
-    known = ", ".join(TEXT_SUFFIXES + EXCEL_SUFFIXES)
-    raise ImportFileError(
-        f"unsupported file type {suffix or '(no extension)'} for a turn table; "
-        f"qualcope reads {known}",
-        path=path,
+    return read_table(
+        path,
+        lambda rows, used, detected: _collect(rows, columns, path, used, detected),
+        encoding=encoding,
+        sheet=sheet,
+        what="a turn table",
     )
 
 

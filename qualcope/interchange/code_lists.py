@@ -22,7 +22,7 @@ import csv
 import io
 from pathlib import Path
 
-from qualcope.domain import PATH_SEPARATOR, CodebookSpec, CodeSpec
+from qualcope.domain import PATH_SEPARATOR, CodebookSpec
 from qualcope.errors import CodebookError
 from qualcope.ingest.office_layout import plural
 from qualcope.interchange import codebook_rules as rules
@@ -83,14 +83,7 @@ def parse_code_list_csv(
 
 def read_qualcoder_list(path: Path) -> tuple[CodebookSpec, list[str]]:
     """A QualCoder plain-text code list file (UTF-8, with or without a byte-order mark)."""
-    data = rules.read_codebook_bytes(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CodebookError(
-            f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path=path
-        ) from exc
-    return parse_qualcoder_list(text, path)
+    return parse_qualcoder_list(rules.read_codebook_text(path), path)
 
 
 def parse_qualcoder_list(text: str, path: Path | str) -> tuple[CodebookSpec, list[str]]:
@@ -170,29 +163,13 @@ def _codebook(rows: list[Row], path: Path | str) -> CodebookSpec:
             fields[clean] = {"name": clean[-1], "kind": "code"}
             order.append(clean)
         fields[clean].update(line=line, definition=definition)
-    spec = CodebookSpec(name=Path(str(path)).stem, codes=_children(fields, order, ()))
-    problems = rules.check_codebook(spec)
-    if problems:
-        raise CodebookError(problems[0], path=path)
-    return spec
-
-
-def _children(
-    fields: dict[tuple[str, ...], dict[str, object]],
-    order: list[tuple[str, ...]],
-    parent: tuple[str, ...],
-) -> tuple[CodeSpec, ...]:
-    below = [key for key in order if len(key) == len(parent) + 1 and key[:-1] == parent]
-    made = []
-    for key in below:
-        kids = _children(fields, order, key)
-        values = fields[key]
-        made.append(
-            CodeSpec(
-                name=str(values["name"]),
-                kind="group" if kids else str(values["kind"]),
-                definition=str(values.get("definition", "")),
-                children=kids,
-            )
-        )
-    return tuple(made)
+    parents = {key[:-1] for key in order}
+    nodes = {
+        key: {
+            "name": values["name"],
+            "kind": "group" if key in parents else values["kind"],
+            "definition": values.get("definition", ""),
+        }
+        for key, values in fields.items()
+    }
+    return rules.tree_spec(Path(str(path)).stem, nodes, order, path)

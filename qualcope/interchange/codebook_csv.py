@@ -11,7 +11,7 @@ import csv
 import io
 from pathlib import Path
 
-from qualcope.domain import PATH_SEPARATOR, CodebookSpec, CodeSpec, split_path
+from qualcope.domain import PATH_SEPARATOR, CodebookSpec, split_path
 from qualcope.errors import CodebookError
 from qualcope.interchange import code_lists
 from qualcope.interchange import codebook_rules as rules
@@ -29,7 +29,6 @@ BASE_COLUMNS = (
 )
 CUE_PREFIX = "cues_"
 CUE_SEPARATOR = ";"
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def codebook_to_csv(spec: CodebookSpec) -> str:
@@ -60,18 +59,7 @@ def read_codebook_csv(path: Path) -> CodebookSpec:
 
 def read_codebook_csv_with_notes(path: Path) -> tuple[CodebookSpec, list[str]]:
     """qualcope's CSV, or another tool's list of codes (``code_lists``) with notes on it."""
-    if not path.exists():
-        raise CodebookError("file not found", path=path)
-    if path.is_dir():
-        raise CodebookError("is a directory, not a codebook file", path=path)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise CodebookError("file too large for a codebook", path=path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CodebookError(
-            f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path=path
-        ) from exc
+    text = rules.read_codebook_text(path)
     header = [column.strip().lower() for column in next(csv.reader(io.StringIO(text)), [])]
     if code_lists.is_code_list(header):
         return code_lists.parse_code_list_csv(text, path, header)
@@ -142,20 +130,4 @@ def parse_codebook_csv(text: str, path: Path | str = "<codebook.csv>") -> Codebo
             )
         nodes[names] = fields
         order.append(names)
-    spec = CodebookSpec(name=Path(str(path)).stem, codes=_build(nodes, order, ()))
-    problems = rules.check_codebook(spec)
-    if problems:
-        raise CodebookError(problems[0], path=path)
-    return spec
-
-
-def _build(
-    nodes: dict[tuple[str, ...], dict[str, object]],
-    order: list[tuple[str, ...]],
-    parent: tuple[str, ...],
-) -> tuple[CodeSpec, ...]:
-    children = [key for key in order if len(key) == len(parent) + 1 and key[:-1] == parent]
-    return tuple(
-        CodeSpec(**nodes[key], children=_build(nodes, order, key))  # type: ignore[arg-type]
-        for key in children
-    )
+    return rules.tree_spec(Path(str(path)).stem, nodes, order, path)

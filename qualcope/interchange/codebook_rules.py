@@ -170,3 +170,41 @@ def read_codebook_bytes(path: Path) -> bytes:
             path=path,
         )
     return path.read_bytes()
+
+
+def read_codebook_text(path: Path) -> str:
+    """A text codebook file (UTF-8, a byte-order mark allowed), refused in one line when
+    missing, a folder, too large or not UTF-8."""
+    try:
+        return read_codebook_bytes(path).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CodebookError(
+            f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path=path
+        ) from exc
+
+
+def tree_spec(
+    name: str,
+    nodes: dict[tuple[str, ...], dict[str, object]],
+    order: list[tuple[str, ...]],
+    path: Path | str,
+) -> CodebookSpec:
+    """The codebook whose codes are ``nodes`` (CodeSpec fields by name path, parents listed
+    before their children in ``order``), checked across codes."""
+    spec = CodebookSpec(name=name, codes=_children(nodes, order, ()))
+    problems = check_codebook(spec)
+    if problems:
+        raise CodebookError(problems[0], path=path)
+    return spec
+
+
+def _children(
+    nodes: dict[tuple[str, ...], dict[str, object]],
+    order: list[tuple[str, ...]],
+    parent: tuple[str, ...],
+) -> tuple[CodeSpec, ...]:
+    below = [key for key in order if len(key) == len(parent) + 1 and key[:-1] == parent]
+    return tuple(
+        CodeSpec(**nodes[key], children=_children(nodes, order, key))  # type: ignore[arg-type]
+        for key in below
+    )

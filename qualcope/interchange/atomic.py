@@ -1,10 +1,16 @@
-"""Write files atomically: a temporary file beside the target, fsync, rename (C5-7)."""
+"""Write files atomically: a temporary file beside the target, fsync, rename (C5-7).
+
+A target that is not a regular file (``/dev/stdout``, a pipe, a terminal) is written to
+directly: renaming over it would replace the device with a file. A symbolic link is
+followed, so the file it points at is replaced and the link stays.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +32,15 @@ _UMASK = _read_umask()
 def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """Yield a binary file; on success it replaces ``path``, on failure nothing changes."""
     path = Path(path)
+    if path.exists() and not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():
+        try:
+            with path.open("wb") as stream:
+                yield stream
+        except OSError as exc:
+            raise ExportError(f"cannot write ({exc.strerror or exc})", path=path) from exc
+        return
+    if path.is_symlink():
+        path = path.resolve()
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError("the folder does not exist", path=folder)

@@ -83,7 +83,9 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "qualcope.cli.ingest_cmds",
         "Import transcripts (.txt .md .docx .odt .vtt .srt .rtf): files, or folders; or a "
         "spreadsheet of turns (.csv .xlsx) with --document-column, --speaker-column and "
-        "--text-column, one document per interview; or another tool's whole project "
+        "--text-column, one document per interview; or a survey's open answers (.csv .xlsx, "
+        "one row a respondent) with --respondent-column and --answer-column; or another "
+        "tool's whole project "
         "(`qualcope import project FILE.qdpx|NAME.qda`, into an empty project or --into "
         "NEW.db).",
     ),

@@ -34,6 +34,7 @@ Examples:
   qualcope import otter.txt --speaker "Peter Smit"     a label Otter left without a time
   qualcope import turns.xlsx --document-column interview --speaker-column speaker \\
       --text-column text --interviewer-column speaker_type --case-column site
+  qualcope import survey.csv --respondent-column Case --answer-column freetext
   qualcope import project nvivo-export.qdpx --into study.db   a REFI-QDA project
   qualcope import project ~/QualCoder/study.qda --into study.db
 """,
@@ -71,6 +72,18 @@ Examples:
 @click.option(
     "--participant-column", metavar="COLUMN", help="Spreadsheet: each interview's participant."
 )
+@click.option(
+    "--respondent-column",
+    metavar="COLUMN",
+    help="Survey (.csv/.xlsx, one row a respondent): the column naming each respondent.",
+)
+@click.option(
+    "--answer-column",
+    "answer_columns",
+    metavar="COLUMN",
+    multiple=True,
+    help="Survey: a column of answers to one open question (repeat for several).",
+)
 @click.option("--sheet", metavar="NAME", help="Spreadsheet: the worksheet (default the first).")
 @click.option(
     "--into",
@@ -97,11 +110,14 @@ def import_(
     allow_similar: bool,
     into: Path | None,
     lenient: bool,
+    respondent_column: str | None,
+    answer_columns: tuple[str, ...],
     **table: str | None,
 ) -> None:
     """Import transcripts (.txt .md .docx .odt .vtt .srt .rtf): files, or folders; or a
     spreadsheet of turns (.csv .xlsx) with --document-column, --speaker-column and
-    --text-column, one document per interview; or another tool's whole project
+    --text-column, one document per interview; or a survey's open answers (.csv .xlsx, one
+    row a respondent) with --respondent-column and --answer-column; or another tool's whole project
     (`qualcope import project FILE.qdpx|NAME.qda`, into an empty project or --into NEW.db).
 
     A folder with a manifest.csv (file, case, role, participant, lang, interviewer,
@@ -114,6 +130,7 @@ def import_(
     but were not taken are warned about. Codings a tool wrote into the text as marks
     (qcoder's `(QCODE)...(/QCODE){#code}`) become the importing coder's codings.
     """
+    from qualcope.cli.spreadsheet_import import import_survey_table, import_turn_table
     from qualcope.services.importing import import_paths
 
     whole = _whole_project(paths)
@@ -124,8 +141,22 @@ def import_(
         return
     if into is not None:
         raise ImportFileError("--into is for a whole project of another tool (.qdpx, .qda)")
+    if respondent_column or answer_columns:
+        import_survey_table(
+            ctx,
+            paths,
+            respondent_column,
+            answer_columns,
+            table,
+            case,
+            role,
+            lang,
+            encoding,
+            allow_similar,
+        )
+        return
     if any(table.values()):
-        _import_table(
+        import_turn_table(
             ctx,
             paths,
             table,
@@ -142,7 +173,8 @@ def import_(
     if tables:
         raise ImportFileError(
             "is a spreadsheet: to import it as transcripts, one row per turn, give "
-            "--document-column, --speaker-column and --text-column",
+            "--document-column, --speaker-column and --text-column; as a survey, one row "
+            "per respondent, give --respondent-column and --answer-column",
             path=tables[0],
         )
     with open_project(ctx) as project, progress_bar("importing") as on_progress:
@@ -173,56 +205,6 @@ def _whole_project(paths: tuple[Path, ...]) -> Path | None:
     if any(is_project_file(p) for p in paths):
         raise ImportFileError("import one project of another tool at a time")
     return None
-
-
-def _import_table(
-    ctx: click.Context,
-    paths: tuple[Path, ...],
-    table: dict[str, str | None],
-    case: str | None,
-    role: str | None,
-    participant: str | None,
-    lang: str | None,
-    encoding: str | None,
-    interviewers: tuple[str, ...],
-    allow_similar: bool,
-) -> None:
-    """``qualcope import turns.csv --document-column ...``: one spreadsheet of turns."""
-    from qualcope.ingest.turn_table import TurnColumns
-    from qualcope.services.table_import import import_turn_table
-
-    needed = ("document_column", "speaker_column", "text_column")
-    missing = ["--" + name.replace("_", "-") for name in needed if not table.get(name)]
-    if missing:
-        raise ImportFileError(f"a spreadsheet of turns also needs {', '.join(missing)}")
-    if len(paths) != 1:
-        raise ImportFileError("give one spreadsheet of turns at a time")
-    columns = TurnColumns(
-        document=str(table["document_column"]),
-        speaker=str(table["speaker_column"]),
-        text=str(table["text_column"]),
-        time=table.get("time_column"),
-        interviewer=table.get("interviewer_column"),
-        case=table.get("case_column"),
-        role=table.get("role_column"),
-        participant=table.get("participant_column"),
-    )
-    with open_project(ctx) as project, progress_bar("importing") as on_progress:
-        report = import_turn_table(
-            project,
-            paths[0],
-            columns,
-            case=case,
-            role=role,
-            participant=participant,
-            lang=lang,
-            encoding=encoding,
-            sheet=table.get("sheet"),
-            interviewers=interviewers,
-            allow_similar=allow_similar,
-            on_progress=on_progress,
-        )
-    summarise(ctx, report)
 
 
 @click.command(

@@ -124,7 +124,7 @@ def read_turn_table(
 def _collect(
     rows: Rows, columns: TurnColumns, path: Path, encoding: str, detected: bool
 ) -> list[TableDocument]:
-    header_row, names = _header(rows, path)
+    header_row, names = header_of(rows, path)
     at = _locate(names, columns, header_row, path)
     doc_i, speaker_i, text_i = at["document"], at["speaker"], at["text"]
     time_i = at.get("time", -1)
@@ -194,7 +194,7 @@ def _collect(
     ]
 
 
-def _header(rows: Rows, path: Path) -> tuple[int, list[str]]:
+def header_of(rows: Rows, path: Path) -> tuple[int, list[str]]:
     for number, cells in enumerate(rows, 1):
         names = [cell_text(cell).strip() for cell in cells]
         if any(names):
@@ -216,7 +216,7 @@ def _locate(names: list[str], columns: TurnColumns, row: int, path: Path) -> dic
         key = wanted.strip().casefold()
         hits = positions.get(key, [])
         if not hits:
-            raise ImportFileError(_missing(wanted, names), path=path, line=row)
+            raise ImportFileError(missing_column(wanted, names), path=path, line=row)
         if len(hits) > 1:
             letters = " and ".join(_letter(i) for i in hits)
             raise ImportFileError(
@@ -229,7 +229,7 @@ def _locate(names: list[str], columns: TurnColumns, row: int, path: Path) -> dic
     return found
 
 
-def _missing(wanted: str, names: list[str]) -> str:
+def missing_column(wanted: str, names: list[str]) -> str:
     present = [name for name in names if name]
     shown = ", ".join(present[:MAX_LISTED_COLUMNS])
     if len(present) > MAX_LISTED_COLUMNS:

@@ -151,8 +151,32 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ),
         ({}, ["show", "nothing.txt"], "no document 'nothing.txt'"),
         ({}, ["import", "a.txt", "--lang", "qq"], "unknown language 'qq'"),
+        (
+            {"s.csv": b"id,q1\nA,yes\n"},
+            ["import", "s.csv", "--answer-column", "q1"],
+            "a survey needs --respondent-column and at least one --answer-column",
+        ),
+        (
+            {"s.csv": b"id,q1\nA,yes\n"},
+            ["import", "s.csv", "--respondent-column", "id", "--answer-column", "q9"],
+            "s.csv, line 1: no column 'q9' (columns: id, q1)",
+        ),
+        (
+            {"s.csv": b"id,q1\nA,yes\n"},
+            [
+                "import",
+                "s.csv",
+                "--respondent-column",
+                "id",
+                "--answer-column",
+                "q1",
+                "--speaker-column",
+                "id",
+            ],
+            "--speaker-column are for a spreadsheet of turns, not a survey",
+        ),
     ],
-    ids=["empty", "docx", "srt", "manifest", "show", "lang"],
+    ids=["empty", "docx", "srt", "manifest", "show", "lang", "survey", "answers", "mixed"],
 )
 def test_a_user_mistake_is_one_line_non_zero_and_changes_nothing(
     tmp_path: Path, files: dict[str, bytes], args: list[str], message: str
@@ -282,3 +306,24 @@ def test_a_spreadsheet_of_turns_and_a_manifest_with_new_roles(db: Path, tmp_path
         "qualcope: error: role 'teachr' is close to the known role 'teacher': did you mean "
         "'teacher'? (a new role that only looks like it: --allow-similar)"
     )
+
+
+def test_a_survey_imports_one_document_a_respondent(db: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "survey.csv"
+    sheet.write_text("id,age,q1\nA,30,We waited.\nB,41,\n", encoding="utf-8")
+    result = _run(
+        "--db",
+        str(db),
+        "import",
+        str(sheet),
+        "--respondent-column",
+        "id",
+        "--answer-column",
+        "q1",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "imported survey A: 3 words, 2 turns, 1 by the interviewer" in result.stdout
+    assert "ignored 1 respondent(s) with no answer in q1: B" in result.stderr
+    shown = invoke(db, "show", "survey A").output
+    assert "[1] Question: q1" in shown and "[2] A: We waited." in shown

@@ -21,6 +21,15 @@ PG_URL_ENV = "QUALCOPE_TEST_PG_URL"
 PG_SKIP = "PostgreSQL tests NOT RUN"
 
 
+def shared_file(relative: str) -> Path:
+    """A reference file of ../shared/external; missing, the test is skipped loudly."""
+    path = SHARED / "external" / relative
+    if not path.exists():
+        warnings.warn(f"REFERENCE FILE MISSING, test not run: {path}", stacklevel=2)
+        pytest.skip(f"REFERENCE FILE MISSING, test not run: {path}")
+    return path
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--backend",

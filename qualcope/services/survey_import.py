@@ -21,11 +21,12 @@ from qualcope.errors import ImportFileError, QualcopeError
 from qualcope.ingest.base import Piece, Transcript
 from qualcope.ingest.manifest import ImportItem
 from qualcope.ingest.pieces import assemble
-from qualcope.ingest.prepare import Prepared, prepare_transcripts
+from qualcope.ingest.prepare import Prepared
 from qualcope.ingest.survey_table import Respondent, SurveyColumns, read_survey
 from qualcope.ingest.vocabulary import Vocabulary
-from qualcope.services.importing import ImportReport, landed, project_vocabulary, store_batch
+from qualcope.services.importing import ImportReport
 from qualcope.services.project import Project
+from qualcope.services.table_import import checked_flags, store_written
 
 QUESTION = "Question"
 
@@ -45,15 +46,10 @@ def import_survey(
     should_stop: StopCallback = never_stop,
 ) -> ImportReport:
     """Import the answers of one survey table (see the module docstring)."""
-    from qualcope.nlp.sentences import check_language
-
     began = time.perf_counter()
     path = Path(path)
-    if lang:
-        lang = check_language(lang)
-    vocabulary = project_vocabulary(project, allow_similar=allow_similar)
-    role = vocabulary.check("role", role) if role and role.strip() else None
-    case = vocabulary.check("case", case) if case and case.strip() else None
+    flags = checked_flags(project, lang, role, case, allow_similar)
+    vocabulary, lang, role, case = flags.vocabulary, flags.lang, flags.role, flags.case
     survey = read_survey(path, columns, encoding=encoding, sheet=sheet)
     read: list[tuple[ImportItem, Transcript | Prepared]] = []
     silent: list[str] = []
@@ -65,25 +61,11 @@ def import_survey(
         read.append(
             (item, _transcript(path, respondent, survey.encoding, survey.encoding_detected))
         )
-    items = [item for item, _ in read]
-    outcomes, stopped = store_batch(
-        project,
-        items,
-        lambda known: prepare_transcripts(read, known),
-        on_progress=on_progress,
-        should_stop=should_stop,
-    )
-    ignored = ()
+    ignored: tuple[str, ...] = ()
     if silent:
         answers = ", ".join(columns.answers)
         ignored = (f"{len(silent)} respondent(s) with no answer in {answers}: {', '.join(silent)}",)
-    return ImportReport(
-        outcomes=tuple(outcomes),
-        seconds=time.perf_counter() - began,
-        ignored=ignored,
-        stopped=stopped,
-        new_values=landed(vocabulary, items, outcomes),
-    )
+    return store_written(project, read, vocabulary, began, on_progress, should_stop, ignored)
 
 
 def _item(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from qualcope.domain import ProgressCallback, StopCallback, never_stop, no_progress
@@ -51,15 +52,10 @@ def import_turn_table(
     should_stop: StopCallback = never_stop,
 ) -> ImportReport:
     """Import the documents of one spreadsheet of turns (see the module docstring)."""
-    from qualcope.nlp.sentences import check_language
-
     began = time.perf_counter()
     path = Path(path)
-    if lang:
-        lang = check_language(lang)
-    vocabulary = project_vocabulary(project, allow_similar=allow_similar)
-    role = vocabulary.check("role", role) if role and role.strip() else None  # the flags
-    case = vocabulary.check("case", case) if case and case.strip() else None
+    flags = checked_flags(project, lang, role, case, allow_similar)
+    vocabulary, lang, role, case = flags.vocabulary, flags.lang, flags.role, flags.case
     documents = read_turn_table(path, columns, encoding=encoding, sheet=sheet)
     if not documents:
         raise ImportFileError("has no rows with a document", path=path)
@@ -67,6 +63,44 @@ def import_turn_table(
     for document in documents:
         item = _item(path, document, vocabulary, case, role, participant, lang, interviewers)
         read.append((item, _transcript(path, document, item)))
+    return store_written(project, read, vocabulary, began, on_progress, should_stop)
+
+
+@dataclass(frozen=True)
+class Flags:
+    """An import's flags checked: the project's vocabulary with the role and case given."""
+
+    vocabulary: Vocabulary
+    lang: str | None
+    role: str | None
+    case: str | None
+
+
+def checked_flags(
+    project: Project, lang: str | None, role: str | None, case: str | None, allow_similar: bool
+) -> Flags:
+    """The language, role and case flags of a spreadsheet import, checked like a manifest's."""
+    from qualcope.nlp.sentences import check_language
+
+    vocabulary = project_vocabulary(project, allow_similar=allow_similar)
+    return Flags(
+        vocabulary,
+        check_language(lang) if lang else None,
+        vocabulary.check("role", role) if role and role.strip() else None,
+        vocabulary.check("case", case) if case and case.strip() else None,
+    )
+
+
+def store_written(
+    project: Project,
+    read: list[tuple[ImportItem, Transcript | Prepared]],
+    vocabulary: Vocabulary,
+    began: float,
+    on_progress: ProgressCallback,
+    should_stop: StopCallback,
+    ignored: tuple[str, ...] = (),
+) -> ImportReport:
+    """Store documents written from a spreadsheet, each in its own transaction; the report."""
     items = [item for item, _ in read]
     outcomes, stopped = store_batch(
         project,
@@ -78,6 +112,7 @@ def import_turn_table(
     return ImportReport(
         outcomes=tuple(outcomes),
         seconds=time.perf_counter() - began,
+        ignored=ignored,
         stopped=stopped,
         new_values=landed(vocabulary, items, outcomes),
     )

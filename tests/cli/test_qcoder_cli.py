@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import csv
-import warnings
 from pathlib import Path
 
-import pytest
-
 from tests.cli.test_qdc_cli import run
-from tests.conftest import SHARED
+from tests.conftest import SHARED, shared_file
 
 QCODER = SHARED / "external/qcoder-examples"
 
 
 def test_the_codes_and_the_marked_documents_come_in_with_all_31_codings(tmp_path: Path) -> None:
-    if not QCODER.exists():
-        warnings.warn(f"REFERENCE FILES MISSING, test not run: {QCODER}", stacklevel=1)
-        pytest.skip(f"REFERENCE FILES MISSING, test not run: {QCODER}")
+    shared_file("qcoder-examples/documents_markedup")
     assert run("init", cwd=tmp_path).returncode == 0
     codes = run("--coder", "ana", "codebook", "import", str(QCODER / "codes.csv"), cwd=tmp_path)
     assert codes.returncode == 0, codes.stderr

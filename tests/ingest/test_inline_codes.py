@@ -4,7 +4,6 @@ positions still counting the marks."""
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,11 +15,10 @@ from qualcope.errors import ImportFileError
 from qualcope.ingest import read_transcript
 from qualcope.ingest.normalise import normalise
 from qualcope.ingest.offsets import compose
-from tests.conftest import SHARED
+from tests.conftest import shared_file
 from tests.ingest.test_offsets import PIECES
 
 MakeFile = Callable[[bytes | str, str], Path]
-MARKED = SHARED / "external/qcoder-examples/documents_markedup"
 _MARKS = re.compile(r"\(QCODE\)|\(/QCODE\)\{[^}]*\}")
 
 
@@ -29,10 +27,7 @@ def without_marks(text: str) -> str:
 
 
 def marked_files() -> list[Path]:
-    if not MARKED.exists():
-        warnings.warn(f"REFERENCE FILES MISSING, test not run: {MARKED}", stacklevel=2)
-        pytest.skip(f"REFERENCE FILES MISSING, test not run: {MARKED}")
-    return sorted(MARKED.glob("*.txt"))
+    return sorted(shared_file("qcoder-examples/documents_markedup").glob("*.txt"))
 
 
 def test_the_qcoder_examples_give_29_passages_and_31_codings_exactly_in_place() -> None:

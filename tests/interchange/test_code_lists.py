@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,18 +9,9 @@ import pytest
 
 from qualcope.errors import CodebookError
 from qualcope.services.codebook import read_codebook_with_notes
-from tests.conftest import SHARED
+from tests.conftest import shared_file as shared
 
 MakeFile = Callable[[bytes | str, str], Path]
-EXTERNAL = SHARED / "external"
-
-
-def shared(relative: str) -> Path:
-    path = EXTERNAL / relative
-    if not path.exists():
-        warnings.warn(f"REFERENCE FILE MISSING, test not run: {path}", stacklevel=2)
-        pytest.skip(f"REFERENCE FILE MISSING, test not run: {path}")
-    return path
 
 
 def tree(spec: object) -> list[tuple[str, str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,10 +14,9 @@ from qualcope.services.attribute_sheet import export_attributes, import_attribut
 from qualcope.services.history import undo
 from qualcope.services.importing import import_paths
 from qualcope.services.project import Project
-from tests.conftest import SHARED
+from tests.conftest import shared_file
 
 MakeFile = Callable[[bytes | str, str], Path]
-QUALCODER = SHARED / "external/qualcoder-examples"
 
 
 @pytest.fixture
@@ -47,10 +45,7 @@ def state(project: Project) -> dict[str, tuple[str | None, str | None, dict[str,
 def test_qualcoders_attribute_table_sets_every_value_and_again_changes_nothing(
     three: Project,
 ) -> None:
-    path = QUALCODER / "cases123.csv"
-    if not path.exists():
-        warnings.warn(f"REFERENCE FILE MISSING, test not run: {path}", stacklevel=1)
-        pytest.skip(f"REFERENCE FILE MISSING, test not run: {path}")
+    path = shared_file("qualcoder-examples/cases123.csv")
     done = import_attributes(three, path)
     assert (done.kind, done.key, done.rows, len(done.changes)) == ("participant", "case", 3, 9)
     assert done.new == {"attribute": ("Age", "gender", "interest")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,18 +14,13 @@ from qualcope.ingest.survey_table import SurveyColumns
 from qualcope.services.documents import list_documents, list_segments
 from qualcope.services.project import Project
 from qualcope.services.survey_import import import_survey
-from tests.conftest import SHARED
+from tests.conftest import shared_file
 
 MakeFile = Callable[[bytes | str, str], Path]
-QUALCODER = SHARED / "external/qualcoder-examples"
 
 
 def shared(name: str) -> Path:
-    path = QUALCODER / name
-    if not path.exists():
-        warnings.warn(f"REFERENCE FILE MISSING, test not run: {path}", stacklevel=2)
-        pytest.skip(f"REFERENCE FILE MISSING, test not run: {path}")
-    return path
+    return shared_file(f"qualcoder-examples/{name}")
 
 
 def test_qualcoders_survey_workbook_gives_each_respondent_their_answers(project: Project) -> None:

@@ -85,9 +85,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "spreadsheet of turns (.csv .xlsx) with --document-column, --speaker-column and "
         "--text-column, one document per interview; or a survey's open answers (.csv .xlsx, "
         "one row a respondent) with --respondent-column and --answer-column; or another "
-        "tool's whole project "
-        "(`qualcope import project FILE.qdpx|NAME.qda`, into an empty project or --into "
-        "NEW.db).",
+        "tool's whole project (`qualcope import project FILE.qdpx|NAME.qda|NAME.sqlite3`, "
+        "into an empty project or --into NEW.db).",
     ),
     "init": (
         "qualcope.cli.project_cmds",

@@ -1,5 +1,5 @@
 """Exchange commands: `qualcope export project FILE.qdpx`, and the project side of
-`qualcope import` (`qualcope import project FILE.qdpx|NAME.qda [--into NEW.db]`)."""
+`qualcope import` (`qualcope import project FILE.qdpx|NAME.qda|NAME.sqlite3 [--into NEW.db]`)."""
 
 from __future__ import annotations
 

@@ -37,6 +37,7 @@ Examples:
   qualcope import survey.csv --respondent-column Case --answer-column freetext
   qualcope import project nvivo-export.qdpx --into study.db   a REFI-QDA project
   qualcope import project ~/QualCoder/study.qda --into study.db
+  qualcope import project taguette-export.sqlite3 --into study.db
 """,
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -88,7 +89,8 @@ Examples:
 @click.option(
     "--into",
     type=click.Path(path_type=Path),
-    help="A whole project (.qdpx, QualCoder .qda): import it into this new project file.",
+    help="A whole project (.qdpx, QualCoder .qda, Taguette .sqlite3): import it into this new "
+    "project file.",
 )
 @click.option(
     "--lenient",
@@ -117,8 +119,9 @@ def import_(
     """Import transcripts (.txt .md .docx .odt .vtt .srt .rtf): files, or folders; or a
     spreadsheet of turns (.csv .xlsx) with --document-column, --speaker-column and
     --text-column, one document per interview; or a survey's open answers (.csv .xlsx, one
-    row a respondent) with --respondent-column and --answer-column; or another tool's whole project
-    (`qualcope import project FILE.qdpx|NAME.qda`, into an empty project or --into NEW.db).
+    row a respondent) with --respondent-column and --answer-column; or another tool's whole
+    project (`qualcope import project FILE.qdpx|NAME.qda|NAME.sqlite3`, into an empty project
+    or --into NEW.db).
 
     A folder with a manifest.csv (file, case, role, participant, lang, interviewer,
     speakers and any extra columns, kept as attributes) imports what it lists; otherwise

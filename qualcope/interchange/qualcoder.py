@@ -32,6 +32,11 @@ from qualcope.interchange.project_snapshot import (
     ExchangeSource,
     ExchangeUser,
 )
+from qualcope.interchange.readonly_sqlite import (
+    connect_read_only,
+    refuse_open_journal,
+    table_names,
+)
 
 # Fixed for all time: a new namespace would give every imported object a new GUID, and a
 # second import of the same project could no longer be matched with the first.
@@ -71,7 +76,7 @@ def read_qualcoder(path: Path) -> ExchangeProject:
     """Read a QualCoder project (the ``NAME.qda`` folder or its ``data.qda``), never writing."""
     database = _database_file(Path(path))
     try:
-        with closing(_connect(database)) as conn:
+        with closing(connect_read_only(database)) as conn:
             version, rows = _read_tables(conn, database)
     except sqlite3.Error as error:
         message = " ".join(str(error).split()) or type(error).__name__
@@ -93,16 +98,7 @@ def _database_file(path: Path) -> Path:
         database = path
     else:
         raise ImportFileError("no such file or folder", path=path)
-    for suffix in ("-journal", "-wal"):
-        # The file is opened immutable, so a pending journal would be ignored and half a
-        # transaction read: better to ask for QualCoder to be closed first.
-        side = database.with_name(database.name + suffix)
-        if side.is_file() and side.stat().st_size > 0:
-            raise ImportFileError(
-                f"the project is open in QualCoder or was not closed cleanly ({side.name} "
-                "exists); close QualCoder and try again",
-                path=database,
-            )
+    refuse_open_journal(database, "QualCoder")
     return database
 
 
@@ -111,24 +107,8 @@ def _project_name(database: Path) -> str:
     return folder.removesuffix(".qda") or folder or "QualCoder project"
 
 
-def _connect(database: Path) -> sqlite3.Connection:
-    # mode=ro and immutable=1: SQLite neither writes nor creates a journal or lock beside the
-    # file. No pragma statements here (the layer rule keeps them in db/engine.py); the
-    # authorizer is stricter than query_only plus trusted_schema=OFF: only reads compile, and
-    # no function runs, so a view or default in a crafted schema cannot call anything.
-    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    conn.set_authorizer(_only_reads)
-    return conn
-
-
-def _only_reads(action: int, _arg1: str | None, _arg2: str | None, *_: str | None) -> int:
-    allowed = action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ)
-    return sqlite3.SQLITE_OK if allowed else sqlite3.SQLITE_DENY
-
-
 def _read_tables(conn: sqlite3.Connection, database: Path) -> tuple[str, dict[str, list[Row]]]:
-    listed = conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
-    present = {str(name).lower() for (name,) in listed}
+    present = table_names(conn)
     if not all(table in present for table in IDENTIFYING):
         raise ImportFileError(
             "not a QualCoder project (no 'source' and 'code_name' tables)", path=database

@@ -1,5 +1,5 @@
 """Exchange with other QDA tools: import a whole project (REFI-QDA ``.qdpx``, a QualCoder
-``.qda`` project) and export one (``.qdpx``).
+``.qda`` project, a Taguette ``.sqlite3`` export) and export one (``.qdpx``).
 
 The file formats are read and written in ``interchange`` (pure, over ``ExchangeProject``);
 ``exchange_import`` and ``exchange_export`` move a project between those values and the
@@ -18,7 +18,7 @@ from qualcope.services.exchange_export import ExportSummary, export_project
 from qualcope.services.exchange_import import ExchangeImport, import_snapshot
 from qualcope.services.project import Project
 
-PROJECT_SUFFIXES = (".qdpx", ".qda")
+PROJECT_SUFFIXES = (".qdpx", ".qda", ".sqlite3", ".sqlite")
 
 __all__ = [
     "ExchangeImport",
@@ -36,7 +36,8 @@ def is_project_file(path: Path) -> bool:
 
 
 def read_project_file(path: Path, *, lenient: bool = False) -> ExchangeProject:
-    """The project in a ``.qdpx`` file, or in a QualCoder project folder or ``data.qda``."""
+    """The project in a ``.qdpx`` file, a QualCoder project folder or ``data.qda``, or a
+    Taguette export."""
     path = Path(path)
     if path.suffix.lower() == ".qdpx":
         from qualcope.interchange.refi_read import read_qdpx
@@ -46,9 +47,13 @@ def read_project_file(path: Path, *, lenient: bool = False) -> ExchangeProject:
         from qualcope.interchange.qualcoder import read_qualcoder
 
         return read_qualcoder(path)
+    if path.suffix.lower() in (".sqlite3", ".sqlite"):
+        from qualcope.interchange.taguette import read_taguette
+
+        return read_taguette(path)
     raise ImportFileError(
-        "is not a project of another tool (qualcope imports .qdpx files and QualCoder .qda "
-        "projects)",
+        "is not a project of another tool (qualcope imports .qdpx files, QualCoder .qda "
+        "projects and Taguette .sqlite3 exports)",
         path=path,
     )
 

@@ -114,18 +114,25 @@ def _read(conn: sqlite3.Connection, database: Path) -> ExchangeProject:
     tags = conn.execute(
         "SELECT id, path, description FROM tags WHERE project_id = ? ORDER BY id", (project_id,)
     ).fetchall()
+    named = [(i, path, about) for i, path, about in tags if isinstance(path, str) and path.strip()]
+    known = {tag_id for tag_id, _, _ in named}
+    skipped.extend(f"tag {tag_id}: it has no name" for tag_id, _, _ in tags if tag_id not in known)
     codebook = CodebookSpec(
         name=str(name),
         codes=tuple(
-            CodeSpec(name=str(path), definition=str(about or ""), guid=_guid("tags", tag_id))
-            for tag_id, path, about in tags
+            CodeSpec(name=path, definition=str(about or ""), guid=_guid("tags", tag_id))
+            for tag_id, path, about in named
         ),
     )
     tagged: dict[int, list[int]] = defaultdict(list)
+    dangling = 0
     for highlight_id, tag_id in conn.execute(
         "SELECT highlight_id, tag_id FROM highlight_tags ORDER BY highlight_id, tag_id"
     ):
-        tagged[highlight_id].append(tag_id)
+        if tag_id in known:
+            tagged[highlight_id].append(tag_id)
+        else:
+            dangling += 1
     sources = []
     unattributed = 0
     for doc_id, doc_name, about, contents, created in conn.execute(
@@ -133,7 +140,10 @@ def _read(conn: sqlite3.Connection, database: Path) -> ExchangeProject:
         "WHERE project_id = ? ORDER BY id",
         (project_id,),
     ).fetchall():
-        text = TaguetteText(str(contents))
+        if not isinstance(contents, str):
+            skipped.append(f"document {doc_name!r}: it has no text, nor do its highlights")
+            continue
+        text = TaguetteText(contents)
         selections = []
         for highlight_id, start, end, snippet in conn.execute(
             "SELECT id, start_offset, end_offset, snippet FROM highlights "
@@ -178,6 +188,8 @@ def _read(conn: sqlite3.Connection, database: Path) -> ExchangeProject:
                 created=_date(created),
             )
         )
+    if dangling:
+        skipped.append(f"{dangling} highlight tags naming no tag of the project")
     if unattributed:
         skipped.append(
             f"the coder of {unattributed} highlights is not recorded: they are the importing "

@@ -175,3 +175,27 @@ def test_the_real_serdif_project_imports_every_highlight_with_its_tags() -> None
         for coding in s.codings
     )
     assert imported == exported
+
+
+def test_a_nameless_tag_a_tag_of_nothing_and_a_document_without_text_are_listed(
+    tmp_path: Path,
+) -> None:
+    span = (byte("we"), byte("we") + 2, "we", [1, 2, 9])
+    path = build(tmp_path / "t.sqlite3", [span])
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE tags SET path = ' ' WHERE id = 2")
+        conn.execute(
+            "INSERT INTO documents (name, description, filename, created, project_id, "
+            "text_direction, contents) VALUES ('b.odt', '', 'b.odt', ?, 1, 'LEFT_TO_RIGHT', ?)",
+            (WHEN, b"<p>bytes</p>"),
+        )
+        conn.commit()
+    project = read_taguette(path)
+    assert [code.name for code in project.codebook.codes] == ["Waiting"]
+    assert quotes(project) == [("we", (project.codebook.codes[0].guid,))]
+    assert [source.name for source in project.sources] == ["a.odt"]
+    assert project.skipped == (
+        "tag 2: it has no name",
+        "document 'b.odt': it has no text, nor do its highlights",
+        "2 highlight tags naming no tag of the project",
+    )

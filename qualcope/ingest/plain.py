@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from qualcope.errors import EncodingError, ImportFileError
@@ -50,6 +51,20 @@ def text_transcript(
         taken = take_inline_codes(text, path)
         text, offsets = taken.text, compose(offsets, taken.offsets)
         changes, codings = {**changes, INLINE_MARKS: taken.marks}, taken.codings
+        again = normalise(text)  # a mark between a letter and its accent kept them apart
+        if again.text != text:
+            text, offsets = again.text, compose(offsets, again.offsets)
+            changes = {
+                k: changes.get(k, 0) + again.changes.get(k, 0) for k in {*changes, *again.changes}
+            }
+            codings = tuple(
+                replace(
+                    coding,
+                    start=again.offsets.to_stored(coding.start),
+                    end=again.offsets.to_stored(coding.end, end=True),
+                )
+                for coding in codings
+            )
     if not text.strip():
         what = "only white space" if not raw.strip() else "only control characters"
         raise ImportFileError(f"the document is empty ({what})", path=path)

@@ -74,6 +74,18 @@ def test_crlf_and_controls_before_the_marks_keep_every_position_exact(
     )
 
 
+def test_a_mark_between_a_letter_and_its_accent_still_gives_a_composed_text(
+    make_file: MakeFile,
+) -> None:
+    raw = "R: Cafe(QCODE)\u0301 ok(/QCODE){#x}\n"
+    transcript = read_transcript(make_file(raw, "nfd.txt"))
+    assert transcript.text == "R: Caf\u00e9 ok\n"  # NFC, as every stored text
+    [coding] = transcript.inline_codings
+    # The passage began at the accent: it now takes the whole letter, never half of it.
+    assert transcript.text[coding.start : coding.end] == "\u00e9 ok"
+    assert transcript.offsets.span_to_file(coding.start, coding.end) == (6, raw.index("(/QCODE)"))
+
+
 BAD = [
     ("a (/QCODE){#x} b", 1, "a (/QCODE) mark closes no (QCODE) mark"),
     ("a\n(QCODE)b\nc", 2, "a (QCODE) mark is never closed"),

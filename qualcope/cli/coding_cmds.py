@@ -28,6 +28,7 @@ Examples:
   qualcope codings import ana.csv      (codings exported from Ana's copy of the project)
 
   qualcope codings import nvivo.csv --positions file   offsets counted in the files
+  qualcope codings import all_tags.csv --skip-ambiguous   Taguette's highlights, placed by text
 
 \b
 Columns: guid,file,start,end,positions,code,coder,memo,copes_with,favoured_value,quote
@@ -37,7 +38,9 @@ Columns: guid,file,start,end,positions,code,coder,memo,copes_with,favoured_value
             "stored" (qualcope's text, see `qualcope segments --positions stored`);
             when the column is missing, --positions says
   code      a code path such as "Coping strategies/Escalation"
-  quote     optional; when given it must be the text at start-end
+  quote     optional; when given it must be the text at start-end; a row without
+            start and end is placed where its quote stands in the document
+Other tools' names are read too (Taguette: document, tag, content), and said.
 """,
 )
 @click.argument("file", type=click.Path(path_type=Path))
@@ -48,24 +51,41 @@ Columns: guid,file,start,end,positions,code,coder,memo,copes_with,favoured_value
     show_default=True,
     help="How start/end count, for rows without a positions value.",
 )
+@click.option(
+    "--skip-ambiguous",
+    is_flag=True,
+    help="Leave out (and list) rows placed by a quote found more than once in its document.",
+)
 @common_options
 @click.pass_context
-def import_(ctx: click.Context, file: Path, positions: str) -> None:
+def import_(ctx: click.Context, file: Path, positions: str, skip_ambiguous: bool) -> None:
     """Import codings from a CSV file; the whole file is one (undoable) action.
 
     Coders are created by name, GUIDs are kept, and codings already in the project are
     left as they are. A bad row stops the import with the file and line; nothing is kept.
-    A row without a quote gets it from the text, and the summary says how many did.
+    A row without a quote gets it from the text, and the summary says how many did. A row
+    without start and end is placed by its quote, found once in the document.
     """
     from qualcope.services.coding_exchange import import_codings
 
     with open_project(ctx) as project:
-        report = import_codings(project, file, positions=positions)
+        report = import_codings(project, file, positions=positions, skip_ambiguous=skip_ambiguous)
+    for note in report.notes:
+        err_console_print(f"{file}: {note}")
     coders = f"; new coders: {', '.join(report.coders_created)}" if report.coders_created else ""
     err_console_print(
         f"{file}: {report.added} codings added, {report.already_present} already present, "
         f"{report.links} links{coders}"
     )
+    if report.located:
+        err_console_print(f"note: {report.located} codings were placed where their quote stands")
+    if report.ambiguous:
+        lines = ", ".join(str(line) for line in report.ambiguous[:20])
+        more = " ..." if len(report.ambiguous) > 20 else ""
+        err_console_print(
+            f"note: {len(report.ambiguous)} rows were left out: their quote stands more than "
+            f"once in its document (lines {lines}{more}); give their start and end"
+        )
     if report.unquoted:
         err_console_print(
             f"note: {report.unquoted} codings had no quote: their text was taken from the "

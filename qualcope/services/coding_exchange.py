@@ -11,7 +11,11 @@ is one transaction and one undoable action: any bad row rolls the whole file bac
 error naming the file and line. A quote, when given, must be the text at the span (line
 endings and accents compared as stored), so offsets that drifted are caught and explained
 instead of stored; a row without a quote gets it from the text, is counted in the report
-and marked unchecked.
+and marked unchecked. A row without start and end (another tool's export of coded segments,
+a spreadsheet coded by hand) is placed by its quote: found once in the document (white space
+and line breaks compared loosely, accents as stored) it is taken; found nowhere it stops the
+import; found several times it stops it too, or with ``skip_ambiguous`` is left out and
+listed. Nothing is placed by a guess.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from qualcope.services.positions import (
     quote_matches,
 )
 from qualcope.services.project import Project
+from qualcope.services.quote_places import QuotePlaces, loose_quote
 
 GUID_MAX = 36
 
@@ -53,6 +58,9 @@ class CodingsImportReport:
     unquoted: int = 0  # rows without a quote: filled from the text, not checked
     widened: int = 0  # spans whose ends fell inside a changed character (a CRLF pair)
     stored_only: tuple[str, ...] = ()  # documents whose file positions are unknown
+    located: int = 0  # rows placed by their quote (no start and end)
+    ambiguous: tuple[int, ...] = ()  # lines left out: their quote is in the document twice
+    notes: tuple[str, ...] = ()  # how the file's columns were read
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ def import_codings(
     path: Path,
     *,
     positions: str = FILE,
+    skip_ambiguous: bool = False,
     on_progress: ProgressCallback = no_progress,
     undoable: bool = True,
 ) -> CodingsImportReport:
@@ -82,10 +91,11 @@ def import_codings(
     path = Path(path)
     if positions not in POSITION_KINDS:
         raise ImportFileError(f"unknown positions {positions!r} (file or stored)", path=path)
-    header, records = read_rows(path)
+    header, records, notes = read_rows(path)
     with project.write(f"import codings from {path.name}", undoable=undoable) as session:
         importer = _Importer(session, path, project.coder_id(session), project.coder)
         importer.default_positions = positions
+        importer.skip_ambiguous = skip_ambiguous
         for done, (line, cells) in enumerate(records, start=1):
             values = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(header)}
             try:
@@ -108,6 +118,9 @@ def import_codings(
         unquoted=importer.unquoted,
         widened=importer.widened,
         stored_only=tuple(sorted(importer.stored_only)),
+        located=importer.located,
+        ambiguous=tuple(importer.ambiguous),
+        notes=tuple(notes),
     )
 
 
@@ -132,6 +145,10 @@ class _Importer:
         self.keys: set[tuple[int, int, int, int, int]] = set()
         self.added = 0
         self.kept = 0
+        self.skip_ambiguous = False
+        self.located = 0
+        self.ambiguous: list[int] = []
+        self.places = QuotePlaces()
 
     def error(self, message: str, line: int) -> ImportFileError:
         return ImportFileError(message, path=self.path, line=line)
@@ -177,6 +194,28 @@ class _Importer:
             )
         return stored_start, stored_end
 
+    def place(self, quote: str, doc: DocumentPositions, line: int) -> tuple[int, int] | None:
+        """The stored span where a row's quote stands, found once (see the module docstring);
+        None for a quote found several times when such rows are skipped."""
+        wanted = loose_quote(quote)
+        if not wanted:
+            raise self.error("no start and end, and no quote to place the coding by", line)
+        spans = self.places.find(wanted, doc.document_id, doc.text)
+        shown = wanted if len(wanted) <= 50 else wanted[:47] + "..."
+        if not spans:
+            raise self.error(f"the quote {shown!r} is not in {doc.name}", line)
+        if len(spans) > 1:
+            if self.skip_ambiguous:
+                self.ambiguous.append(line)
+                return None
+            raise self.error(
+                f"the quote {shown!r} is in {doc.name} {len(spans)} times; give its start and "
+                "end, or leave such rows out with --skip-ambiguous (they are listed)",
+                line,
+            )
+        self.located += 1
+        return spans[0]
+
     def code(self, path: str, line: int) -> Code:
         key = path.strip().casefold()
         if key not in self.codes:
@@ -207,12 +246,23 @@ class _Importer:
             raise self.error("the 'file' value is empty", line)
         doc = self.document(name, line)
         document_id, text = doc.document_id, doc.text
-        start, end = self.span(values, doc, line)
         quote = values.get("quote", "")
+        by_quote = not values.get("start", "").strip() and not values.get("end", "").strip()
+        if by_quote:  # the quote gave the place: it is where it stands
+            placed = self.place(quote, doc, line)
+            if placed is None:
+                return  # ambiguous, left out and listed
+            start, end = placed
+        else:
+            start, end = self.span(values, doc, line)
         checked = bool(quote)
-        if quote and not (
-            quote_matches(quote, text, start, end)
-            or quote_matches(raw.get("quote", ""), text, start, end)
+        if (
+            quote
+            and not by_quote
+            and not (
+                quote_matches(quote, text, start, end)
+                or quote_matches(raw.get("quote", ""), text, start, end)
+            )
         ):
             kind = values.get("positions", "").strip().lower() or self.default_positions
             given = int(values["start"]), int(values["end"])

@@ -25,3 +25,24 @@ def test_the_real_taguette_export_imports_into_a_new_project_that_checks_clean(
     assert "wrote 1930 codings" in codings.stderr
     again = run("--db", "study.db", "import", str(export), cwd=tmp_path)
     assert again.returncode != 0 and "import a whole project into a new one" in again.stderr
+
+
+def test_taguettes_highlights_csv_lands_on_the_transcripts_imported_from_word_files(
+    tmp_path: Path,
+) -> None:
+    """Without the project file: the .odt transcripts, the tags and the highlights export."""
+    transcripts = shared_file("serdif-usability/transcripts")
+    tags = shared_file("serdif-usability/taguette/SERDIF_codebook_taguette-1.5.2.qdc")
+    highlights = shared_file("serdif-usability/taguette/all_tags_20220303.csv")
+    assert run("init", cwd=tmp_path).returncode == 0
+    assert run("import", str(transcripts), cwd=tmp_path).returncode == 0
+    assert run("codebook", "import", str(tags), cwd=tmp_path).returncode == 0
+    refused = run("codings", "import", str(highlights), cwd=tmp_path)
+    assert refused.returncode != 0
+    assert "is in P2_GMT20211119.odt 3 times" in refused.stderr  # never placed by a guess
+    done = run("codings", "import", str(highlights), "--skip-ambiguous", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1892 codings added" in done.stderr
+    assert "note: 1892 codings were placed where their quote stands" in done.stderr
+    assert "note: 38 rows were left out: their quote stands more than once" in done.stderr
+    assert run("doctor", cwd=tmp_path).returncode == 0

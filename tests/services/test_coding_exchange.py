@@ -194,3 +194,52 @@ def test_sample_corpus_reference_coding_round_trips(icvc_project: Project, tmp_p
     assert sorted(tuple(r[k] for k in key) for r in exported) == sorted(
         tuple(r[k] for k in key) for r in shipped
     )
+
+
+# ------------------------------------------------------------ placed by the quote
+def test_rows_without_positions_are_placed_where_their_quote_stands(
+    coded: Project, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "segments.csv"
+    # As tools export coded segments: their own column names, lines joined and re-wrapped.
+    sheet.write_text(
+        "id,document,tag,content\n"
+        '7,talk.txt,Avoidance,"some of us\n just  stopped coming."\n'
+        f'8,talk.txt,Trade-off,"{CONFLICT}"\n',
+        encoding="utf-8",
+    )
+    report = import_codings(coded, sheet)
+    assert (report.added, report.located, report.ambiguous) == (2, 2, ())
+    assert report.notes == (
+        "column 'document' read as 'file'",
+        "column 'tag' read as 'code'",
+        "column 'content' read as 'quote'",
+    )
+    doc = find_document(coded, "talk.txt")
+    found = {
+        (c.snippet, c.code_path.rsplit("/", 1)[-1])
+        for c in codings.codings_for_document(coded, doc)
+    }
+    assert found == {("some of us just stopped coming.", "Avoidance"), (CONFLICT, "Trade-off")}
+
+
+def test_a_quote_found_nowhere_or_twice_stops_the_import_unless_twice_is_skipped(
+    coded: Project, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.csv"
+    missing.write_text("file,code,quote\ntalk.txt,Avoidance,we never said this\n")
+    with pytest.raises(ImportFileError, match="line 2: the quote 'we never said this' is not in"):
+        import_codings(coded, missing)
+    twice = tmp_path / "twice.csv"
+    twice.write_text("file,code,quote\ntalk.txt,Avoidance,the\ntalk.txt,Trade-off,the alderman\n")
+    with pytest.raises(ImportFileError, match="line 2: the quote 'the' is in talk.txt 2 times"):
+        import_codings(coded, twice)
+    assert count(coded, Coding) == 0  # all or nothing
+    report = import_codings(coded, twice, skip_ambiguous=True)
+    assert (report.added, report.ambiguous) == (1, (2,))
+
+
+def test_without_positions_a_quote_column_is_needed(coded: Project, tmp_path: Path) -> None:
+    (tmp_path / "bare.csv").write_text("file,code\ntalk.txt,Avoidance\n")
+    with pytest.raises(ImportFileError, match="missing column\\(s\\) start, end"):
+        import_codings(coded, tmp_path / "bare.csv")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualcope.cli.common import common_options, err_console_print, open_project
+from qualcope.cli.common import common_options, err_console_print, open_project, visible
 
 _TARGET = click.option(
     "--documents",
@@ -90,7 +90,7 @@ def import_(
             what = f"removed (was {change.before})"
         else:
             what = f"{change.before} -> {change.after}"
-        click.echo(f"{change.who}: {change.name} {what}")
+        click.echo(visible(f"{change.who}: {change.name} {what}"))
     new = "; ".join(f"new {kind}s: {', '.join(values)}" for kind, values in done.new.items())
     err_console_print(
         f"{file}: {done.rows} {done.kind}s (named in column {done.key!r}), "

@@ -213,10 +213,30 @@ def emit_rows(
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(Text(_cell(row.get(c))) for c in columns))
+        table.add_row(*(Text(visible(_cell(row.get(c)))) for c in columns))
     # Piped output is for reading or grepping: do not fold cells into 80 columns.
     width = None if sys.stdout.isatty() else 200
     Console(file=sys.stdout, soft_wrap=False, width=width).print(table)
+
+
+# Control characters and direction overrides a stored value may hold from an older import:
+# shown as a visible mark in the terminal, never run (C8-2); CSV and JSON keep data exact.
+_VISIBLE = str.maketrans(
+    {
+        code: "\ufffd"
+        for code in (
+            *(c for c in range(0x00, 0x20) if c not in (0x09, 0x0A)),
+            *range(0x7F, 0xA0),
+            *range(0x202A, 0x202F),
+            *range(0x2066, 0x206A),
+        )
+    }
+)
+
+
+def visible(text: str) -> str:
+    """Text fit for the terminal: every control character a visible mark."""
+    return text.translate(_VISIBLE)
 
 
 def _cell(value: Any) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 from qualcope.domain import DEFAULT_ROLES
 from qualcope.errors import ImportFileError, QualcopeError
 from qualcope.ingest.base import SUPPORTED_SUFFIXES
+from qualcope.ingest.metadata_cells import checked_cell
 from qualcope.ingest.vocabulary import Vocabulary
 
 MANIFEST = "manifest.csv"
@@ -159,6 +160,7 @@ def read_manifest(
         raise ImportFileError("has a column name twice", path=manifest, line=1)
     for index, name in enumerate(header):
         if name and name not in KNOWN_COLUMNS:
+            checked_cell(name, name, manifest, 1)
             header[index] = _checked(vocabulary, "attribute", name, manifest, 1)
     items: list[ImportItem] = []
     seen: set[Path] = set()
@@ -170,6 +172,9 @@ def read_manifest(
                 f"has {len(cells)} values for {len(header)} columns", path=manifest, line=line
             )
         row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        for column, value in row.items():
+            if column != "file":
+                checked_cell(value, column, manifest, line)
         items.append(_item(manifest, line, row, seen, vocabulary, defaults, language_check))
     return items
 

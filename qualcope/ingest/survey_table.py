@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualcope.errors import ImportFileError
+from qualcope.ingest.metadata_cells import checked_cell
 from qualcope.ingest.turn_table import header_of, missing_column
 from qualcope.ingest.turn_table_cells import Rows, cell_text, read_table
 
@@ -82,6 +83,9 @@ def _collect(
         values += [""] * (len(names) - len(values))
         if not any(value.strip() for value in values):
             continue
+        for i in (respondent, case, role, *(i for i, _ in facts)):
+            if i is not None:
+                checked_cell(values[i], names[i], path, number)
         label = values[respondent].strip()
         given = tuple((names[i], values[i]) for i in answers if values[i].strip())
         if not label:

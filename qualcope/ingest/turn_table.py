@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from qualcope.errors import ImportFileError
+from qualcope.ingest.metadata_cells import checked_cell
 from qualcope.ingest.turn_table_cells import (
     Rows,
     cell_seconds,
@@ -261,7 +262,7 @@ def _check_attribute(
     document_column: str,
     path: Path,
 ) -> None:
-    text = cell_text(value).strip()
+    text = checked_cell(cell_text(value).strip(), column, path, row)
     if not text:
         return
     seen = building.attributes.get(attribute)

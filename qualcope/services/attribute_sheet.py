@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from qualcope.db.models import Case, Document, Participant
 from qualcope.errors import ImportFileError, QualcopeError
+from qualcope.ingest.metadata_cells import checked_cell
 from qualcope.ingest.turn_table_cells import Rows, cell_text, read_table
 from qualcope.ingest.vocabulary import Vocabulary
 from qualcope.interchange.atomic import write_text_atomic
@@ -167,7 +168,11 @@ def _read(rows: Rows, path: Path) -> _Sheet:
             continue
         if columns is None:
             columns = _header(cells, path, number)
+            for column in columns:
+                checked_cell(column, column, path, number)
             continue
+        for column, cell in zip(columns, cells, strict=False):
+            checked_cell(cell, column, path, number)
         if len(cells) > len(columns) and any(cells[len(columns) :]):
             raise ImportFileError(
                 f"this row has {len(cells)} cells, the header {len(columns)}",

@@ -50,3 +50,21 @@ def test_a_row_naming_nobody_is_one_line_and_nothing_changes(tmp_path: Path) -> 
         "P1,,",
         "P2,,",
     ]
+
+
+def test_an_escape_from_an_older_import_is_shown_never_run(tmp_path: Path) -> None:
+    import json
+    import sqlite3
+
+    imported_project(tmp_path)
+    with sqlite3.connect(tmp_path / "qualcope.db") as conn:  # as an older version stored it
+        conn.execute(
+            "UPDATE participants SET attributes = ? WHERE label = 'P1'",
+            (json.dumps({"note": "\x1b[2Jboom"}),),
+        )
+    listed = run("documents", "--attributes", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "\x1b" not in listed.stdout and "\ufffd[2Jboom" in listed.stdout
+    (tmp_path / "people.csv").write_text("id,note\nP1,calm\n")
+    changed = run("attributes", "import", "people.csv", cwd=tmp_path)
+    assert changed.stdout == "P1: note \ufffd[2Jboom -> calm\n"

@@ -91,6 +91,8 @@ def import_(
         else:
             what = f"{change.before} -> {change.after}"
         click.echo(visible(f"{change.who}: {change.name} {what}"))
+    for note in done.notes:
+        err_console_print(visible(f"note: {note}"))
     new = "; ".join(f"new {kind}s: {', '.join(values)}" for kind, values in done.new.items())
     err_console_print(
         f"{file}: {done.rows} {done.kind}s (named in column {done.key!r}), "

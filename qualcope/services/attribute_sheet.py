@@ -7,10 +7,11 @@ named in the key column (the first, or the one given); each other column an attr
 ``role`` and ``case``, which set the participant's role and case (a document's case).
 
 The sheet says what is true: a value sets the attribute, an empty cell removes it, and every
-change is returned to be listed (a sheet exported and imported again changes nothing). The
-import is one undoable action, and all or nothing: a row naming no participant, a key given
-twice, a column without a name or twice, or a new attribute, role or case one typo away from
-a known one (unless ``allow_similar``) stops it with the file and the line.
+change is returned to be listed, including the copies of an old value that the participant's
+documents hold (``_follow``); a sheet exported and imported again changes nothing. The import
+is one undoable action, and all or nothing: a row naming no participant, a key given twice, a
+column without a name or twice, or a new attribute, role or case one typo away from a known
+one (unless ``allow_similar``) stops it with the file and the line.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class AttributeImport:
     rows: int
     changes: tuple[AttributeChange, ...] = ()
     new: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> new values
+    notes: tuple[str, ...] = ()  # values a document keeps of its own
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,12 @@ def import_attributes(
             line=1,
         )
     changes: list[AttributeChange] = []
+    notes: list[str] = []
     with project.write(f"attributes import {path.name}") as session:
         targets = _targets(session, table, key_at, documents, path)
         for (line, cells), target in zip(table.rows, targets, strict=True):
             who = cells[key_at]
+            mine = len(changes)
             stored = dict(target.attributes or {})
             for at, name in names:
                 after = cells[at] or None
@@ -121,8 +125,12 @@ def import_attributes(
                 changes.extend(
                     _set_case(session, vocabulary, target, cells[special[CASE]], path, line)
                 )
+            if isinstance(target, Participant):
+                _follow(session, target, changes[mine:], changes, notes)
     new = {k: tuple(v) for k, v in vocabulary.new.items() if v}
-    return AttributeImport(kind, table.columns[key_at], len(table.rows), tuple(changes), new)
+    return AttributeImport(
+        kind, table.columns[key_at], len(table.rows), tuple(changes), new, tuple(notes)
+    )
 
 
 def export_attributes(project: Project, path: Path, *, documents: bool = False) -> int:
@@ -274,6 +282,56 @@ def _targets(
             path=path,
         )
     return found
+
+
+def _follow(
+    session: Session,
+    participant: Participant,
+    made: list[AttributeChange],
+    changes: list[AttributeChange],
+    notes: list[str],
+) -> None:
+    """Carry a participant's changes to its documents where they hold a copy of the old value.
+
+    An import gives a manifest row's attributes and case to the document and to its
+    participant alike, and a document's own value wins in every report: left alone, the copy
+    would keep the old value in every table without a word. A document whose value differs
+    from the participant's old one has its own on purpose: it keeps it, and a note says so.
+    """
+    if not made:
+        return
+    documents = session.scalars(select(Document).where(Document.participant_id == participant.id))
+    for document in documents:
+        attributes = dict(document.attributes or {})
+        for change in made:
+            if change.name == ROLE:
+                continue  # a document has no role of its own
+            if change.name == CASE:
+                held = session.get(Case, document.case_id).name if document.case_id else None
+                if held is None:
+                    continue
+                if held == change.before:
+                    document.case_id = participant.case_id
+                    changes.append(AttributeChange(document.name, CASE, held, change.after))
+                else:
+                    notes.append(f"{document.name} keeps its own case {held!r}")
+                continue
+            own = attributes.get(change.name)
+            if own is None:
+                continue  # the participant's value shows through
+            if str(own) == change.before:
+                if change.after is None:
+                    del attributes[change.name]
+                else:
+                    attributes[change.name] = change.after
+                changes.append(AttributeChange(document.name, change.name, str(own), change.after))
+            else:
+                notes.append(
+                    f"{document.name} keeps its own {change.name} {str(own)!r}, which reports "
+                    "use for its codings"
+                )
+        if attributes != (document.attributes or {}):
+            document.attributes = attributes
 
 
 def _set(

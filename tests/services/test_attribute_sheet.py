@@ -69,6 +69,9 @@ def test_a_value_changes_an_empty_cell_removes_and_role_and_case_are_set(
         ("ID1", "role", "citizen", "public servant"),
         ("ID1", "case", "alpha", "beta"),
         ("ID2", "case", "alpha", None),
+        # The documents held a copy of their participant's case (the manifest gave both).
+        ("t1.txt", "case", "alpha", "beta"),
+        ("t2.txt", "case", "alpha", None),
     }
     assert done.new == {"case": ("beta",)}
     assert state(three)["ID1"] == ("public servant", "beta", {"age": "31"})
@@ -136,3 +139,38 @@ def test_an_attribute_one_typo_from_a_known_one_is_refused_unless_allowed(
     with pytest.raises(ImportFileError, match="close to the known attribute 'organisation'"):
         import_attributes(three, typo)
     assert import_attributes(three, typo, allow_similar=True).new == {"attribute": ("organsation",)}
+
+
+def test_a_participants_change_reaches_the_copy_its_manifest_gave_the_document(
+    project: Project, make_file: MakeFile
+) -> None:
+    """A manifest gives its attributes and case to the document and the participant alike, and
+    a document's value wins in reports: the copy must follow, or tables keep the old value."""
+    folder = make_file(
+        "file,participant,case,age\na.txt,P1,alpha,30\nb.txt,P2,alpha,40\n", "manifest.csv"
+    ).parent
+    make_file("Interviewer: Why?\n\nRespondent: One.\n", "a.txt")
+    make_file("Interviewer: Why?\n\nRespondent: Two.\n", "b.txt")
+    import_paths(project, [folder])
+    with project.write("b has its own age") as session:  # as `document set --attribute` does
+        b = session.scalar(select(Document).where(Document.name == "b.txt"))
+        b.attributes = {"age": "41"}
+    done = import_attributes(project, make_file("p,age,case\nP1,31,beta\nP2,50,alpha\n", "s.csv"))
+    assert {(c.who, c.name, c.before, c.after) for c in done.changes} == {
+        ("P1", "age", "30", "31"),
+        ("P1", "case", "alpha", "beta"),
+        ("a.txt", "age", "30", "31"),
+        ("a.txt", "case", "alpha", "beta"),
+        ("P2", "age", "40", "50"),
+    }
+    assert done.notes == ("b.txt keeps its own age '41', which reports use for its codings",)
+    with project.read() as session:
+        rows = session.execute(
+            select(Document.name, Document.attributes, Case.name).outerjoin(
+                Case, Case.id == Document.case_id
+            )
+        ).all()
+    assert {name: (attributes, case) for name, attributes, case in rows} == {
+        "a.txt": ({"age": "31"}, "beta"),
+        "b.txt": ({"age": "41"}, "alpha"),
+    }

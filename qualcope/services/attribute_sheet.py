@@ -102,7 +102,8 @@ def import_attributes(
     with project.write(f"attributes import {path.name}") as session:
         targets = _targets(session, table, key_at, documents, path)
         for (line, cells), target in zip(table.rows, targets, strict=True):
-            who = cells[key_at]
+            # Named as the project names it (a row may spell it in another case).
+            who = target.label if isinstance(target, Participant) else target.name
             mine = len(changes)
             stored = dict(target.attributes or {})
             for at, name in names:

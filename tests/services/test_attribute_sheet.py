@@ -61,7 +61,7 @@ def test_a_value_changes_an_empty_cell_removes_and_role_and_case_are_set(
     three: Project, make_file: MakeFile
 ) -> None:
     import_attributes(three, make_file("id,age,site\nID1,30,north\nID2,41,south\n", "a.csv"))
-    sheet = "participant,age,site,role,case\nID1,31,,public servant,beta\nID2,41,south,,\n"
+    sheet = "participant,age,site,role,case\nid1,31,,public servant,beta\nID2,41,south,,\n"
     done = import_attributes(three, make_file(sheet, "b.csv"))
     assert {(c.who, c.name, c.before, c.after) for c in done.changes} == {
         ("ID1", "age", "30", "31"),

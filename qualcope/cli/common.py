@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from qualcope.errors import QualcopeError
+from qualcope.ingest.metadata_cells import UNSAFE_POINTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -221,17 +222,7 @@ def emit_rows(
 
 # Control characters and direction overrides a stored value may hold from an older import:
 # shown as a visible mark in the terminal, never run (C8-2); CSV and JSON keep data exact.
-_VISIBLE = str.maketrans(
-    {
-        code: "\ufffd"
-        for code in (
-            *(c for c in range(0x00, 0x20) if c not in (0x09, 0x0A)),
-            *range(0x7F, 0xA0),
-            *range(0x202A, 0x202F),
-            *range(0x2066, 0x206A),
-        )
-    }
-)
+_VISIBLE = str.maketrans(dict.fromkeys((*UNSAFE_POINTS, 0x0D), "\ufffd"))
 
 
 def visible(text: str) -> str:

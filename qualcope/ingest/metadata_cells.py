@@ -15,8 +15,15 @@ from pathlib import Path
 from qualcope.errors import ImportFileError
 
 # C0 and C1 controls (ESC among them) except tab, line feed and carriage return, and the
-# direction overrides that make a value read as something else (C1-14).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# direction overrides that make a value read as something else (C1-14). The CLI's terminal
+# tables mark the same characters (``cli.common.visible``).
+UNSAFE_POINTS = (
+    *(code for code in range(0x20) if code not in (0x09, 0x0A, 0x0D)),
+    *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+)
+_CONTROL = re.compile("[" + "".join(re.escape(chr(code)) for code in UNSAFE_POINTS) + "]")
 
 
 def checked_cell(value: str, column: str, path: Path, line: int | None) -> str:

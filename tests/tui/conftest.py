@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import functools
+import html
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import textual._doc
+from textual._doc import take_svg_screenshot
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import DataTable, Input, TextArea
 
 from qualcope.domain import CodeNode
 from qualcope.services import codebook
@@ -18,11 +23,54 @@ from qualcope.services.project import Project
 from tests.tui.transcripts import SMALL_INTERVIEW, store_transcript
 
 
+def screen_rows(svg: str) -> list[str]:
+    """The characters of a snapshot SVG, row by row (to say what differs when one fails)."""
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, text in re.findall(
+        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
+    ):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(text)))
+    return ["".join(text for _, text in sorted(row)) for _, row in sorted(rows.items())]
+
+
+async def steady(pilot: Pilot[Any]) -> None:
+    """Wait until nothing is pending and two screens taken a moment apart agree.
+
+    Under load a layout pass (a table's scrollbar while it was still small, a table's new
+    rows measured only when its message queue is idle) could land after the screen was
+    taken, and a snapshot failed now and then on CI.
+    """
+    previous = None
+    for _ in range(60):
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()  # any app, not only qualcope's
+        await pilot.pause()
+        pending = any(
+            table._require_update_dimensions or table._new_rows or table._updated_cells
+            for table in pilot.app.screen.query(DataTable)
+        )
+        shot = pilot.app.export_screenshot()
+        if not pending and shot == previous:
+            return
+        previous = shot
+
+
 @pytest.fixture
-def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
-    """The plugin's snap_compare, with a last wait after ``run_before``: under load a
-    layout pass (a table's scrollbar shown while it was still small) could land after the
-    screen was taken, and a snapshot failed now and then."""
+def snap_compare(
+    snap_compare: Callable[..., bool],
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[..., bool]:
+    """The plugin's snap_compare, waiting for a steady screen after ``run_before``; when a
+    snapshot differs, the rows that differ are printed (CI keeps no report file)."""
+    taken: list[str] = []
+
+    def take(*args: Any, **kwargs: Any) -> str:
+        svg = take_svg_screenshot(*args, **kwargs)
+        taken.append(svg)
+        return svg
+
+    monkeypatch.setattr(textual._doc, "take_svg_screenshot", take)
 
     def compare(app: Any, *args: Any, run_before: Any = None, **kwargs: Any) -> bool:
         async def before(pilot: Pilot[Any]) -> None:
@@ -30,11 +78,17 @@ def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
                 result = run_before(pilot)
                 if inspect.isawaitable(result):
                     await result
-            await pilot.pause(0.1)
-            await pilot.app.workers.wait_for_complete()  # any app, not only qualcope's
-            await pilot.pause()
+            await steady(pilot)
 
-        return snap_compare(app, *args, run_before=before, **kwargs)
+        same = snap_compare(app, *args, run_before=before, **kwargs)
+        expected = (
+            request.path.parent / "__snapshots__" / request.path.stem / f"{request.node.name}.svg"
+        )
+        if not same and taken and expected.exists():
+            old, new = screen_rows(expected.read_text()), screen_rows(taken[-1])
+            diff = list(difflib.unified_diff(old, new, "snapshot", "taken", lineterm=""))
+            print("\n".join(diff) or "same characters; colours or styles differ")
+        return same
 
     return compare
 

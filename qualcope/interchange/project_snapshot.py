@@ -7,9 +7,10 @@ the source's ``text`` as the other tool has it (its line endings kept, no byte-o
 end-exclusive: qualcope's offset map converts them when the text is stored.
 
 What a tool has that qualcope has no place for is listed in ``skipped`` (a picture source,
-a graph) so the import can say so. What qualcope has that REFI-QDA has no element for (turns,
-sentences, finished marks, a link's favoured value) travels in ``extension``, a JSON-able
-mapping written as a separate part of the archive that other tools ignore.
+a graph) so the import can say so; what a reader had to assume (who made a highlight the
+file does not attribute) is in ``remarks``. What qualcope has that REFI-QDA has no element
+for (turns, sentences, finished marks, a link's favoured value) travels in ``extension``, a
+JSON-able mapping written as a separate part of the archive that other tools ignore.
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ class ExchangeSource:
     # The text begins with the file's byte-order mark, because the tool counted it in the
     # positions (``refi_read``); normalising removes it and maps the positions.
     bom_counted: bool = False
+    # Line breaks the reader wrote into the text where the tool's markup broke lines (a
+    # Taguette ``<br>``): not in the tool's own text, so the import says so.
+    breaks_added: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,4 +124,5 @@ class ExchangeProject:
     links: tuple[ExchangeLink, ...] = ()
     notes: tuple[ExchangeNote, ...] = ()
     skipped: tuple[str, ...] = ()  # "2 picture sources", "1 graph": what was not imported
+    remarks: tuple[str, ...] = ()  # what the reader assumed for the file ("the coder of ...")
     extension: dict[str, Any] = field(default_factory=dict)

@@ -134,6 +134,7 @@ def _read(conn: sqlite3.Connection, database: Path) -> ExchangeProject:
         else:
             dangling += 1
     sources = []
+    remarks: list[str] = []
     unattributed = 0
     for doc_id, doc_name, about, contents, created in conn.execute(
         "SELECT id, name, description, contents, created FROM documents "
@@ -186,14 +187,15 @@ def _read(conn: sqlite3.Connection, database: Path) -> ExchangeProject:
                 selections=tuple(selections),
                 memo=str(about or ""),
                 created=_date(created),
+                breaks_added=text.breaks_added,
             )
         )
     if dangling:
         skipped.append(f"{dangling} highlight tags naming no tag of the project")
     if unattributed:
-        skipped.append(
-            f"the coder of {unattributed} highlights is not recorded: they are the importing "
-            "coder's"
+        remarks.append(
+            f"the coder of {unattributed} highlight{'s' if unattributed != 1 else ''} is not "
+            "recorded: they are the importing coder's"
         )
     notes = ()
     if str(description or "").strip():
@@ -206,6 +208,7 @@ def _read(conn: sqlite3.Connection, database: Path) -> ExchangeProject:
         sources=tuple(sources),
         notes=notes,
         skipped=tuple(skipped),
+        remarks=tuple(remarks),
     )
 
 
@@ -253,6 +256,11 @@ class TaguetteText(HTMLParser):
             last = at
         self.text = "".join(pieces) + self.taguette[last:]
         self._bytes: list[int] | None = None
+
+    @property
+    def breaks_added(self) -> int:
+        """How many line breaks ``text`` has that Taguette's text has not."""
+        return len(self._added)
 
     def handle_data(self, data: str) -> None:
         self._parts.append(data)

@@ -49,6 +49,15 @@ def import_snapshot(
     _refuse_non_empty(project, source)
     report = ExchangeImport()
     report.notes.extend(f"not imported: {item}" for item in snapshot.skipped)
+    report.notes.extend(snapshot.remarks)
+    report.notes.extend(
+        f"source {item.name!r}: {item.breaks_added} line break"
+        f"{'s' if item.breaks_added != 1 else ''} written where its markup broke lines "
+        f"(a <br>, a new paragraph) and {snapshot.origin or 'the tool'}'s text has none; "
+        "every coding keeps its words"
+        for item in snapshot.sources
+        if item.breaks_added
+    )
     report.notes.extend(
         f"source {item.name!r}: its positions count the byte-order mark of its text file "
         "as a character (its quotes say so); read that way"

@@ -101,6 +101,7 @@ def test_bytes_become_characters_and_every_highlight_holds_its_text(tmp_path: Pa
     project = read_taguette(build(tmp_path / "t.sqlite3", [waited, left, naive]))
     source = project.sources[0]
     assert source.text == "Café 😀 & co: we waited.\nThen\nwe left.\nNaïve"  # breaks kept
+    assert source.breaks_added == 2  # the <br> and the block right after text: not Taguette's
     found = [(text, len(codes)) for text, codes in quotes(project)]
     assert found == [("we waited", 2), ("Then\nwe left", 1), ("Naïve", 1)]
     assert project.users[0].name == "ana"
@@ -133,7 +134,9 @@ def test_with_several_members_the_command_log_says_who_highlighted(tmp_path: Pat
     project = read_taguette(path)
     ben = next(u.guid for u in project.users if u.name == "ben")
     assert [s.user_guid for s in project.sources[0].selections] == [ben, None]
-    assert "the coder of 1 highlights is not recorded" in project.skipped[-1]
+    assert project.remarks == (
+        "the coder of 1 highlight is not recorded: they are the importing coder's",
+    )
 
 
 def test_refused_files_say_why_in_one_line(tmp_path: Path) -> None:
@@ -199,3 +202,18 @@ def test_a_nameless_tag_a_tag_of_nothing_and_a_document_without_text_are_listed(
         "document 'b.odt': it has no text, nor do its highlights",
         "2 highlight tags naming no tag of the project",
     )
+
+
+def test_the_import_says_where_line_breaks_were_written_and_who_is_assumed(
+    tmp_path: Path,
+) -> None:
+    from qualcope.services import exchange
+
+    waited = (byte("we waited"), byte("we waited") + len("we waited"), "<p>we waited</p>", [1])
+    path = build(tmp_path / "t.sqlite3", [waited], members=["ana", "ben"])
+    _, report = exchange.import_into_new(tmp_path / "p.db", path, "ana")
+    assert report.notes == [
+        "the coder of 1 highlight is not recorded: they are the importing coder's",
+        "source 'a.odt': 2 line breaks written where its markup broke lines (a <br>, a new "
+        "paragraph) and Taguette's text has none; every coding keeps its words",
+    ]

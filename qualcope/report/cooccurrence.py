@@ -51,9 +51,9 @@ def build(
         matrix = cells.unstack(fill_value=0).reindex(index=rkeys, columns=ckeys, fill_value=0)
     counts = tuple(tuple(int(v) for v in row) for row in matrix.fillna(0).to_numpy().tolist())
     return ReportTable(
-        title=f"Co-occurrence of codes within {within}"
-        if within != "link"
-        else ("Codes joined by coding links"),
+        # The caption adds "unit: <within>" and a note says what it counts: the title does
+        # not say it a third time.
+        title="Co-occurrence of codes" if within != "link" else "Codes joined by coding links",
         row_header=("Code",),
         rows=tuple((i.label,) for i in row_items),
         columns=tuple(i.label for i in col_items),

@@ -8,6 +8,7 @@ import functools
 import html
 import inspect
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,24 +34,36 @@ def screen_rows(svg: str) -> list[str]:
     return ["".join(text for _, text in sorted(row)) for _, row in sorted(rows.items())]
 
 
-async def steady(pilot: Pilot[Any]) -> None:
-    """Wait until nothing is pending and two screens taken a moment apart agree.
+def _busy(app: Any) -> bool:
+    """Whether the app has work queued: a message not yet taken by the app, a screen or a
+    widget, or a table's new rows still to measure (a table does so when idle)."""
+    nodes = [app, *app.screen_stack, *app.screen.walk_children()]
+    if any(node._message_queue.qsize() for node in nodes):
+        return True
+    return any(
+        table._require_update_dimensions or table._new_rows or table._updated_cells
+        for table in app.screen.query(DataTable)
+    )
+
+
+async def steady(pilot: Pilot[Any], calm: int = 3) -> None:
+    """Wait until nothing is queued and ``calm`` screens taken a tenth of a second apart
+    agree (at most about 10 s).
 
     Under load a layout pass (a table's scrollbar while it was still small, a table's new
-    rows measured only when its message queue is idle) could land after the screen was
-    taken, and a snapshot failed now and then on CI.
+    rows measured only when its message queue is idle, a table filled by a handler that
+    first awaits the tabs it mounts) could land after the screen was taken, and a snapshot
+    failed now and then on CI. A handler awaiting is not visible from outside: the screens
+    must agree for long enough.
     """
-    previous = None
-    for _ in range(60):
-        await pilot.pause(0.05)
+    previous, agreeing = None, 0
+    for _ in range(100):
+        await pilot.pause(0.1)
         await pilot.app.workers.wait_for_complete()  # any app, not only qualcope's
         await pilot.pause()
-        pending = any(
-            table._require_update_dimensions or table._new_rows or table._updated_cells
-            for table in pilot.app.screen.query(DataTable)
-        )
         shot = pilot.app.export_screenshot()
-        if not pending and shot == previous:
+        agreeing = agreeing + 1 if shot == previous and not _busy(pilot.app) else 0
+        if agreeing >= calm - 1:
             return
         previous = shot
 
@@ -130,6 +143,18 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await pilot.app.settled()  # type: ignore[attr-defined]
     await pilot.pause()
+
+
+async def until(pilot: Pilot[Any], check: Callable[[], bool], within: float = 2.5) -> float:
+    """Seconds until check() holds, asking every tenth of a second (fails after ``within``):
+    for what the app does a moment later by design (a live refresh, a scroll once the view
+    has its size), which no settling can wait for."""
+    began = time.monotonic()
+    while time.monotonic() - began < within:
+        if check():
+            return time.monotonic() - began
+        await pilot.pause(0.1)
+    raise AssertionError(f"not within {within} s")
 
 
 async def press(pilot: Pilot[Any], *keys: str) -> None:

@@ -20,7 +20,7 @@ from qualcope.tui.screens.documents import (
     DocumentTable,
     fit_columns,
 )
-from tests.tui.conftest import drive, press, settle
+from tests.tui.conftest import drive, press, settle, until
 from tests.tui.test_untrusted_text import screen_text
 from tests.tui.transcripts import SMALL_INTERVIEW, store_transcript, synthetic_turns
 
@@ -215,7 +215,8 @@ async def test_a_document_opens_at_the_remembered_selection(icvc_project: Projec
         assert isinstance(screen, CodingScreen) and screen.doc is not None
         assert screen.doc.selection.span == (sentence.start, sentence.end)
         assert screen.doc.selection.mode == "sentence"  # as it was made: j goes on from it
-        assert screen.view.scroll_y > 0
+        # The view scrolls there once it has its size, a moment later under load.
+        await until(pilot, lambda: screen.view.scroll_y > 0)
         assert text[sentence.start : sentence.end][:30] in screen_text(pilot.app)
         await press(pilot, "j")
         following = documents.list_segments(icvc_project, document, "sentence")[151]

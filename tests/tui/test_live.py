@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,21 +9,9 @@ from qualcope.services import codebook_edit, codings
 from qualcope.services.project import Project
 from qualcope.tui.app import QualcopeApp
 from qualcope.tui.screens.coding import CodingScreen
-from tests.tui.conftest import drive, press, settle
+from tests.tui.conftest import drive, press, settle, until
 from tests.tui.test_coding_flows import SIZE, open_document
 from tests.tui.test_ownership_modes import SENTENCE, messages, sentence_span
-
-WITHIN = 2.5  # seconds the test waits; the screen asks every second
-
-
-async def until(pilot: Any, check: Callable[[], bool]) -> float:
-    """Seconds until check() holds (fails after WITHIN)."""
-    began = time.monotonic()
-    while time.monotonic() - began < WITHIN:
-        if check():
-            return time.monotonic() - began
-        await pilot.pause(0.1)
-    raise AssertionError("the change did not appear in time")
 
 
 def shown(screen: CodingScreen) -> list[tuple[str, str, str]]:

@@ -68,11 +68,11 @@ def test_o_shows_which_strategy_goes_with_which_conflict_and_enter_its_passages(
             screen = app.screen
             await pilot.press("o")
             await settle(pilot)
-            assert title(screen).startswith("Co-occurrence of codes within segment")
+            assert title(screen).startswith("Co-occurrence of codes — unit: segment")
             assert not screen.query_one("#crosstab-row").display
             assert not screen.query_one("#codes").display  # the rows and columns choose codes
             await choose(pilot, co_rows=CONFLICTS, co_cols=STRATEGIES, within="turn")
-            assert title(screen).startswith("Co-occurrence of codes within turn")
+            assert title(screen).startswith("Co-occurrence of codes — unit: turn")
             assert grid_counts(screen) == [list(row) for row in expected.counts]
 
             grid = screen.query_one(ReportGrid)

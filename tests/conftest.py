@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -165,16 +166,19 @@ def _drop_database(server: Any, name: str) -> None:
     left open."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    for statement in (
-        f'DROP DATABASE IF EXISTS "{name}"',
-        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-    ):
-        try:
-            with server.connect() as conn:
-                conn.exec_driver_sql(statement)
-            return
-        except SQLAlchemyError as exc:
-            failure = exc
+    for attempt in range(3):  # a connection closing or an autovacuum ending takes a moment
+        if attempt:
+            time.sleep(0.5 * attempt)
+        for statement in (
+            f'DROP DATABASE IF EXISTS "{name}"',
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        ):
+            try:
+                with server.connect() as conn:
+                    conn.exec_driver_sql(statement)
+                return
+            except SQLAlchemyError as exc:
+                failure = exc
     warnings.warn(f"test database {name} left on the server: {failure}", stacklevel=1)
 
 

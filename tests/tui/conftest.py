@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import textual._doc
+from rich.cells import cell_len
 from textual._doc import take_svg_screenshot
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
@@ -32,6 +33,46 @@ def screen_rows(svg: str) -> list[str]:
     ):
         rows.setdefault(float(y), []).append((float(x), html.unescape(text)))
     return ["".join(text for _, text in sorted(row)) for _, row in sorted(rows.items())]
+
+
+Cell = tuple[str, str, str]  # a character, its colour and weight, its background
+
+
+def screen_cells(svg: str) -> list[list[Cell]]:
+    """A snapshot SVG as the terminal's cells, row by row: what the user sees, however Rich
+    cut the lines into ``<text>`` runs (the cut may differ between two renders of one screen)."""
+    styles = dict(re.findall(r"\.(terminal-[\w-]+) \{ ([^}]*) \}", svg))
+    cell = 12.2  # the width of a character in Rich's SVG export
+    rows: dict[float, dict[int, Cell]] = {}
+    for fill, x, y, width in re.findall(
+        r'<rect fill="(#[0-9a-f]+)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="24.65"',
+        svg,
+    ):
+        row, first = rows.setdefault(round(float(y) + 18.5, 1), {}), round(float(x) / cell)
+        for column in range(first, first + round(float(width) / cell)):
+            row[column] = (" ", "", fill)
+    for name, x, y, text in re.findall(
+        r'<text class="([^"]*)" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
+    ):
+        row, column = rows.setdefault(round(float(y), 1), {}), round(float(x) / cell)
+        style = styles.get(name, name).replace(" ", "")
+        for character in html.unescape(text).replace("\xa0", " "):
+            # a blank shows only its background (a run of blanks alone has no <text> at all)
+            shown = style if character != " " or "text-decoration" in style else ""
+            row[column] = (character, shown, row.get(column, ("", "", ""))[2])
+            column += cell_len(character)
+    return [[cells[c] for c in sorted(cells)] for _, cells in sorted(rows.items())]
+
+
+def _runs(cells: list[Cell]) -> str:
+    """One row's cells as ``text{colour and weight}/background`` runs, to print a difference."""
+    runs: list[list[str]] = []
+    for character, style, background in cells:
+        if runs and runs[-1][1:] == [style, background]:
+            runs[-1][0] += character
+        else:
+            runs.append([character, style, background])
+    return " ".join(f"{text!r}{{{style}}}/{background}" for text, style, background in runs)
 
 
 def _busy(app: Any) -> bool:
@@ -74,13 +115,18 @@ def snap_compare(
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[..., bool]:
-    """The plugin's snap_compare, waiting for a steady screen after ``run_before``; when a
+    """The plugin's snap_compare, comparing what the user sees: it waits for a steady screen
+    after ``run_before``, and a screen whose every cell (character, colour, weight,
+    background) is as stored passes, however Rich cut its lines into SVG runs. When a
     snapshot differs, the rows that differ are printed (CI keeps no report file)."""
+    stored = request.path.parent / "__snapshots__" / request.path.stem / f"{request.node.name}.svg"
     taken: list[str] = []
 
     def take(*args: Any, **kwargs: Any) -> str:
         svg = take_svg_screenshot(*args, **kwargs)
         taken.append(svg)
+        if stored.exists() and screen_cells(stored.read_text()) == screen_cells(svg):
+            return stored.read_text()  # the same screen: the stored SVG stands
         return svg
 
     monkeypatch.setattr(textual._doc, "take_svg_screenshot", take)
@@ -94,13 +140,13 @@ def snap_compare(
             await steady(pilot)
 
         same = snap_compare(app, *args, run_before=before, **kwargs)
-        expected = (
-            request.path.parent / "__snapshots__" / request.path.stem / f"{request.node.name}.svg"
-        )
-        if not same and taken and expected.exists():
-            old, new = screen_rows(expected.read_text()), screen_rows(taken[-1])
-            diff = list(difflib.unified_diff(old, new, "snapshot", "taken", lineterm=""))
-            print("\n".join(diff) or "same characters; colours or styles differ")
+        if not same and taken and stored.exists():
+            old, new = screen_cells(stored.read_text()), screen_cells(taken[-1])
+            old_rows, new_rows = screen_rows(stored.read_text()), screen_rows(taken[-1])
+            if old_rows == new_rows:  # same characters: say which cells changed colour or weight
+                old_rows, new_rows = [_runs(row) for row in old], [_runs(row) for row in new]
+            diff = difflib.unified_diff(old_rows, new_rows, "snapshot", "taken", lineterm="", n=0)
+            print("\n".join(diff))
         return same
 
     return compare

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,13 +77,20 @@ def _summarise(path: Path, target: str, snapshot: ExchangeProject, report: Excha
     click.echo(f"imported {path}{origin} into {target}: {', '.join(counts) or 'nothing'}")
     for kind, count in sorted(report.counts.items()):
         if kind not in order and count:
-            click.echo(f"  {count:,} {kind}")
+            click.echo(f"  {_detail(count, kind)}")
     for note in report.notes:
         err_console_print(f"note: {note}")
 
 
 def _count(count: int, kinds: str) -> str:
     return f"{count:,} {kinds[:-1] if count == 1 else kinds}"
+
+
+def _detail(count: int, phrase: str) -> str:
+    """``N phrase``, the phrase's first plural noun made singular for one ('1 span widened')."""
+    if count == 1:
+        phrase = re.sub(r"\b(coding|span|annotation|memo|source)s\b", r"\1", phrase, count=1)
+    return f"{count:,} {phrase}"
 
 
 def register(group: click.Group) -> None:

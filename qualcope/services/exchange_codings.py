@@ -40,6 +40,8 @@ from qualcope.services.exchange_prepare import ExchangeImport, Ready
 from qualcope.services.positions import SEARCH_WINDOW
 from qualcope.services.project import Project
 
+# Said of codings whose selection quotes no text (qc writes ``line:6``): nothing checked them.
+UNCHECKED = "codings placed by position alone (the file quotes no text to check against)"
 CODINGS = cast(Table, Coding.__table__)
 
 
@@ -119,7 +121,7 @@ def store_codings(
                 guids.append(coding.guid)
     ids = insert_codings(session, rows)
     report.counts["codings"] += len(rows)
-    report.counts["unchecked codings"] += sum(1 for row in rows if not row["quote_checked"])
+    report.counts[UNCHECKED] += sum(1 for row in rows if not row["quote_checked"])
     for (document_id, coder_id), lines in annotations.items():
         session.add(Memo(document_id=document_id, coder_id=coder_id, text="\n".join(lines)))
         report.counts["annotations kept as document memos"] += len(lines)

@@ -115,3 +115,13 @@ def test_bad_input_is_one_line_nonzero_and_changes_nothing(
     assert {k: v for k, v in after.items() if not k.endswith(("-wal", "-shm"))} == {
         k: v for k, v in before.items() if not k.endswith(("-wal", "-shm"))
     }
+
+
+def test_an_import_detail_of_one_reads_in_the_singular() -> None:
+    from qualcope.cli.exchange_cmds import _detail
+    from qualcope.services.exchange_codings import UNCHECKED
+
+    assert _detail(1, "spans widened to whole characters") == "1 span widened to whole characters"
+    assert _detail(1, UNCHECKED).startswith("1 coding placed by position alone")
+    assert _detail(1, "duplicate codings merged") == "1 duplicate coding merged"
+    assert _detail(2_000, "codings left out") == "2,000 codings left out"

@@ -340,6 +340,11 @@ def test_the_cli_exports_and_imports_a_project(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert "205 codings" in result.stdout and "262 codes" in result.stdout
+    # qc names its selections 'line:6': no quote checked any of them, and the user is told
+    assert (
+        "  205 codings placed by position alone (the file quotes no text to check "
+        "against)\n" in result.stdout
+    )
     out = tmp_path / "qc.qdpx"
     result = run(cli, ["--db", str(tmp_path / "qc.db"), "export", "project", str(out)])
     assert result.exit_code == 0 and "205 codings" in result.stderr

@@ -26,6 +26,7 @@ from qualcope.ingest.metadata_cells import checked_cell
 from qualcope.ingest.vocabulary import Vocabulary
 
 MANIFEST = "manifest.csv"
+QCODER_UNITS = "unit_document_map.csv"  # rOpenSci qcoder: which unit each document belongs to
 # Manifest columns qualcope reads itself; any other column is kept as an attribute.
 KNOWN_COLUMNS = (
     "file",
@@ -100,7 +101,33 @@ def plan(
             for p in sorted(path.iterdir())
             if p.is_file() and p not in chosen
         )
+        units = path.parent / QCODER_UNITS
+        if files and units.is_file():  # a qcoder project's documents: their units stay behind
+            ignored.append(
+                f"{units} (qcoder's unit of each document: to keep them, give each file its "
+                f"unit in a {MANIFEST} in {path.name}/, as its case or participant)"
+            )
     return items, ignored
+
+
+def folder_hint(paths: Sequence[Path]) -> str:
+    """Where the transcripts are when the folders given hold none directly: '' or a clause
+    naming the folders inside that hold some (and, for a qcoder project, what to import)."""
+    hints: list[str] = []
+    for path in (Path(p) for p in paths):
+        if not path.is_dir():
+            continue
+        inside = sorted(p.name for p in path.iterdir() if p.is_dir() and _folder_files(p))
+        if (path / QCODER_UNITS).is_file() and "documents_markedup" in inside:
+            hints.append(
+                f"{path.name or path} is a qcoder project: 'qualcope codebook import' its "
+                "codes.csv, then import its folder documents_markedup/ (the coded documents)"
+            )
+        elif inside:
+            folders = ", ".join(f"{path / name}/" for name in inside)
+            said = "the folders {} hold" if len(inside) > 1 else "the folder {} holds"
+            hints.append(said.format(folders) + " transcripts")
+    return "; ".join(hints)
 
 
 def _with_path(defaults: ImportItem, path: Path) -> ImportItem:

@@ -32,7 +32,7 @@ from qualcope.domain import (
 )
 from qualcope.errors import ImportFileError
 from qualcope.ingest import SUPPORTED_SUFFIXES
-from qualcope.ingest.manifest import ImportItem, plan
+from qualcope.ingest.manifest import ImportItem, folder_hint, plan
 from qualcope.ingest.prepare import Prepared, prepare_all
 from qualcope.ingest.vocabulary import Vocabulary
 from qualcope.services.import_store import FileOutcome, source_of, store_prepared
@@ -157,7 +157,11 @@ def import_paths(
     if not items:
         known_types = " ".join(SUPPORTED_SUFFIXES)
         where = ", ".join(str(p) for p in paths)
-        raise ImportFileError(f"{where}: no transcripts to import (qualcope reads {known_types})")
+        hint = folder_hint([Path(p) for p in paths])
+        raise ImportFileError(
+            f"{where}: no transcripts to import (qualcope reads {known_types})"
+            + (f"; {hint}" if hint else "")
+        )
     outcomes, stopped = store_batch(
         project,
         items,

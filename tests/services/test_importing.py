@@ -480,3 +480,37 @@ def test_a_manifest_brings_its_own_roles_cases_and_columns(
         import_paths(project, [other])
     report = import_paths(project, [other], allow_similar=True)
     assert report.new_values == {"role": ("teachers",)}
+
+
+def test_a_folder_of_folders_says_which_hold_transcripts(project: Project, tmp_path: Path) -> None:
+    (tmp_path / "study" / "wave 1").mkdir(parents=True)
+    (tmp_path / "study" / "wave 1" / "a.txt").write_text("Interviewer: Hello?\n\nR: Hi.\n")
+    (tmp_path / "study" / "empty").mkdir()
+    with pytest.raises(ImportFileError) as raised:
+        import_paths(project, [tmp_path / "study"])
+    assert str(raised.value).endswith(
+        f"the folder {tmp_path / 'study' / 'wave 1'}/ holds transcripts"
+    )
+    assert list_documents(project) == []
+
+
+def test_a_qcoder_project_says_what_to_import_and_its_units_are_not_silently_left(
+    project: Project, tmp_path: Path
+) -> None:
+    qcoder = tmp_path / "coc"
+    (qcoder / "documents_markedup").mkdir(parents=True)
+    (qcoder / "documents_markedup" / "a_MU.txt").write_text(
+        "We (QCODE)welcome all(/QCODE){#inclusion}.\n"
+    )
+    (qcoder / "codes.csv").write_text('code_id,code,code.description\n1,"inclusion","who"\n')
+    (qcoder / "unit_document_map.csv").write_text("doc_path,unit_id\na_MU.txt,1\n")
+    with pytest.raises(ImportFileError) as raised:
+        import_paths(project, [qcoder])
+    assert (
+        "coc is a qcoder project: 'qualcope codebook import' its codes.csv, then import its "
+        "folder documents_markedup/" in str(raised.value)
+    )
+    report = import_paths(project, [qcoder / "documents_markedup"])
+    assert [o.status for o in report.outcomes] == ["imported"]
+    [units] = [line for line in report.ignored if "unit_document_map.csv" in line]
+    assert "give each file its unit in a manifest.csv in documents_markedup/" in units

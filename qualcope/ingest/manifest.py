@@ -117,7 +117,10 @@ def folder_hint(paths: Sequence[Path]) -> str:
     for path in (Path(p) for p in paths):
         if not path.is_dir():
             continue
-        inside = sorted(p.name for p in path.iterdir() if p.is_dir() and _folder_files(p))
+        try:
+            inside = sorted(p.name for p in path.iterdir() if p.is_dir() and _holds(p))
+        except OSError:  # a hint must never hide the error it adds to
+            continue
         if (path / QCODER_UNITS).is_file() and "documents_markedup" in inside:
             hints.append(
                 f"{path.name or path} is a qcoder project: 'qualcope codebook import' its "
@@ -128,6 +131,14 @@ def folder_hint(paths: Sequence[Path]) -> str:
             said = "the folders {} hold" if len(inside) > 1 else "the folder {} holds"
             hints.append(said.format(folders) + " transcripts")
     return "; ".join(hints)
+
+
+def _holds(folder: Path) -> bool:
+    """Whether a folder holds transcripts directly (False when it cannot be read)."""
+    try:
+        return bool(_folder_files(folder))
+    except OSError:
+        return False
 
 
 def _with_path(defaults: ImportItem, path: Path) -> ImportItem:

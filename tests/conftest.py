@@ -31,6 +31,19 @@ def shared_file(relative: str) -> Path:
     return path
 
 
+def fastest(runs: int, *steps: Callable[[], object]) -> list[float]:
+    """The best time of each step over ``runs`` rounds, the steps interleaved: load that comes
+    and goes on a shared machine weighs on all of them alike, so their ratio holds (a speed
+    test compares with a baseline measured in the same run, never with seconds)."""
+    best = [float("inf")] * len(steps)
+    for _ in range(runs):
+        for index, step in enumerate(steps):
+            started = time.perf_counter()
+            step()
+            best[index] = min(best[index], time.perf_counter() - started)
+    return best
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--backend",

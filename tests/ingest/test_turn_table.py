@@ -9,9 +9,8 @@ import csv
 import datetime
 import io
 import re
-import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -25,6 +24,7 @@ from qualcope.ingest.turn_table import (
     TurnColumns,
     read_turn_table,
 )
+from tests.conftest import fastest
 
 HEADER = ["interview", "page", "block", "speaker", "text", "timestamp", "speaker_type"]
 # Three interviews, interleaved; the cells a researcher's export really contains.
@@ -44,6 +44,7 @@ COLUMNS = TurnColumns(
     time="timestamp",
     interviewer="speaker_type",
 )
+
 # (name, first_row, [(row, speaker, text, interviewer, start)])
 EXPECTED = [
     (
@@ -609,17 +610,6 @@ def speed_rows() -> list[list[object]]:
         ]
         for i in range(SPEED_ROWS)
     ]
-
-
-def fastest(runs: int, *steps: Callable[[], object]) -> list[float]:
-    """The best time of each step over ``runs`` rounds, the steps interleaved (fair under load)."""
-    best = [float("inf")] * len(steps)
-    for _ in range(runs):
-        for index, step in enumerate(steps):
-            started = time.perf_counter()
-            step()
-            best[index] = min(best[index], time.perf_counter() - started)
-    return best
 
 
 def test_speed_of_20000_csv_rows(tmp_path: Path) -> None:

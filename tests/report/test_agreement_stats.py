@@ -11,7 +11,6 @@ import csv
 import functools
 import json
 import math
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +33,7 @@ from qualcope.report.agreement import (
     percent_agreement,
     resampleable,
 )
+from tests.conftest import fastest
 
 VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "external" / "agreement-vectors"
 EXPECTED = VECTORS / "expected_values.json"
@@ -510,15 +510,6 @@ def test_fleiss_kappa_of_counts_and_alpha_of_counts_agree_with_the_matrix(
 # --- Speed --------------------------------------------------------------------------------
 
 
-def fastest(call: Callable[[], object], repeat: int = 15) -> float:
-    best = math.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 @pytest.mark.parametrize("missing", [False, True], ids=["presence", "with-missing"])
 def test_alpha_over_90000_units_costs_about_a_numpy_unique(missing: bool) -> None:
     rng = np.random.default_rng(5)
@@ -527,8 +518,7 @@ def test_alpha_over_90000_units_costs_about_a_numpy_unique(missing: bool) -> Non
     if missing:
         matrix = matrix.astype(float)
         matrix[rng.random(90_000) < 0.1, 0] = np.nan
-    baseline = fastest(lambda: np.unique(matrix))
-    elapsed = fastest(lambda: krippendorff_alpha(matrix))
+    baseline, elapsed = fastest(15, lambda: np.unique(matrix), lambda: krippendorff_alpha(matrix))
     assert krippendorff_alpha(matrix).value is not None
     # Measured 0.4x (presence) and 4-7x (with missing: numpy.unique of floats is quick) on a
     # 2-core machine; a Python step per unit would be 100x and more. 20x leaves room for load.

@@ -102,7 +102,7 @@ async def steady(pilot: Pilot[Any], calm: int = 3) -> None:
         await pilot.pause(0.1)
         await pilot.app.workers.wait_for_complete()  # any app, not only qualcope's
         await pilot.pause()
-        shot = pilot.app.export_screenshot()
+        shot = screen_cells(pilot.app.export_screenshot())  # what is seen, however cut
         agreeing = agreeing + 1 if shot == previous and not _busy(pilot.app) else 0
         if agreeing >= calm - 1:
             return

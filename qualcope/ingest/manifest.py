@@ -110,18 +110,33 @@ def plan(
     return items, ignored
 
 
-def folder_hint(paths: Sequence[Path]) -> str:
+def folder_hint(
+    paths: Sequence[Path], is_project: Callable[[Path], bool] = lambda _path: False
+) -> str:
     """Where the transcripts are when the folders given hold none directly: '' or a clause
-    naming the folders inside that hold some (and, for a qcoder project, what to import)."""
+    naming another tool's projects in them (``is_project``), else the folders inside that
+    hold transcripts (and, for a qcoder project, what to import)."""
     hints: list[str] = []
     for path in (Path(p) for p in paths):
         if not path.is_dir():
             continue
         try:
+            projects = sorted(p.name for p in path.iterdir() if is_project(p))
             inside = sorted(p.name for p in path.iterdir() if p.is_dir() and _holds(p))
         except OSError:  # a hint must never hide the error it adds to
             continue
-        if (path / QCODER_UNITS).is_file() and "documents_markedup" in inside:
+        if projects:
+            if len(projects) == 1:
+                named = path / projects[0]
+                hints.append(
+                    f"{named} is another tool's project: 'qualcope import project {named}'"
+                )
+            else:
+                named_all = ", ".join(str(path / name) for name in projects)
+                hints.append(
+                    f"{named_all} are other tools' projects: 'qualcope import project' each"
+                )
+        elif (path / QCODER_UNITS).is_file() and "documents_markedup" in inside:
             hints.append(
                 f"{path.name or path} is a qcoder project: 'qualcope codebook import' its "
                 "codes.csv, then import its folder documents_markedup/ (the coded documents)"

@@ -157,7 +157,9 @@ def import_paths(
     if not items:
         known_types = " ".join(SUPPORTED_SUFFIXES)
         where = ", ".join(str(p) for p in paths)
-        hint = folder_hint([Path(p) for p in paths])
+        from qualcope.services.exchange import is_project_file
+
+        hint = folder_hint([Path(p) for p in paths], is_project_file)
         raise ImportFileError(
             f"{where}: no transcripts to import (qualcope reads {known_types})"
             + (f"; {hint}" if hint else "")

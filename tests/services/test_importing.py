@@ -514,3 +514,18 @@ def test_a_qcoder_project_says_what_to_import_and_its_units_are_not_silently_lef
     assert [o.status for o in report.outcomes] == ["imported"]
     [units] = [line for line in report.ignored if "unit_document_map.csv" in line]
     assert "give each file its unit in a manifest.csv in documents_markedup/" in units
+
+
+def test_a_folder_holding_another_tools_project_says_how_to_import_it(
+    project: Project, tmp_path: Path
+) -> None:
+    qualcoder = tmp_path / "QualCoder" / "pilot.qda"
+    (qualcoder / "documents").mkdir(parents=True)
+    (qualcoder / "documents" / "a.txt").write_text("Interviewer: Hello?\n\nR: Hi.\n")
+    (qualcoder / "data.qda").write_bytes(b"")
+    with pytest.raises(ImportFileError) as raised:
+        import_paths(project, [tmp_path / "QualCoder"])
+    assert str(raised.value).endswith(
+        f"{qualcoder} is another tool's project: 'qualcope import project {qualcoder}'"
+    )
+    assert list_documents(project) == []

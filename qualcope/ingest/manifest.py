@@ -92,6 +92,7 @@ def plan(
             ignored.extend(
                 f"{p} (not in {MANIFEST})" for p in _folder_files(path) if p.resolve() not in listed
             )
+            ignored.extend(_unsearched(path, listed))
             continue
         files = _folder_files(path)
         items.extend(_with_path(defaults, file) for file in files)
@@ -101,6 +102,7 @@ def plan(
             for p in sorted(path.iterdir())
             if p.is_file() and p not in chosen
         )
+        ignored.extend(_unsearched(path, None))
         units = path.parent / QCODER_UNITS
         if files and units.is_file():  # a qcoder project's documents: their units stay behind
             ignored.append(
@@ -148,12 +150,33 @@ def folder_hint(
     return "; ".join(hints)
 
 
+def _unsearched(folder: Path, listed: set[Path] | None) -> list[str]:
+    """The folders inside ``folder`` holding transcripts, when no file of a manifest
+    (``listed``; None without one) is in them: an import does not search folders, and says
+    which it left."""
+    left: list[str] = []
+    for inner in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        transcripts = _readable_files(inner)
+        inside = inner.resolve()
+        if not transcripts or any(inside in path.parents for path in listed or ()):
+            continue
+        count = f"{len(transcripts)} transcript{'s' if len(transcripts) != 1 else ''}"
+        why = f"none in {MANIFEST}" if listed is not None else "folders are not searched"
+        left.append(f"{inner}/ (a folder of {count}: {why})")
+    return left
+
+
+def _readable_files(folder: Path) -> list[Path]:
+    """A folder's transcripts, none when it cannot be read."""
+    try:
+        return _folder_files(folder)
+    except OSError:
+        return []
+
+
 def _holds(folder: Path) -> bool:
     """Whether a folder holds transcripts directly (False when it cannot be read)."""
-    try:
-        return bool(_folder_files(folder))
-    except OSError:
-        return False
+    return bool(_readable_files(folder))
 
 
 def _with_path(defaults: ImportItem, path: Path) -> ImportItem:

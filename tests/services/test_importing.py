@@ -529,3 +529,29 @@ def test_a_folder_holding_another_tools_project_says_how_to_import_it(
         f"{qualcoder} is another tool's project: 'qualcope import project {qualcoder}'"
     )
     assert list_documents(project) == []
+
+
+def test_a_folder_inside_the_folder_imported_is_said_to_be_left(
+    project: Project, tmp_path: Path
+) -> None:
+    study = tmp_path / "study"
+    (study / "wave 2").mkdir(parents=True)
+    (study / ".git").mkdir()
+    (study / "a.txt").write_text("Interviewer: Hello?\n\nR: Hi.\n")
+    (study / "wave 2" / "b.txt").write_text("Interviewer: Hello?\n\nR: Hi again.\n")
+    (study / ".git" / "c.txt").write_text("not a transcript\n")
+    report = import_paths(project, [study])
+    assert [Path(o.path).name for o in report.imported] == ["a.txt"]
+    assert report.ignored == (
+        f"{study / 'wave 2'}/ (a folder of 1 transcript: folders are not searched)",
+    )
+    # A manifest decides: a folder it lists files in is not mentioned, one it does not is.
+    (study / "wave 3").mkdir()
+    (study / "wave 3" / "c.txt").write_text("Interviewer: Hello?\n\nR: Hi once more.\n")
+    (study / "manifest.csv").write_text("file,case\nwave 2/b.txt,second wave\n")
+    report = import_paths(project, [study])
+    assert [Path(o.path).name for o in report.imported] == ["b.txt"]
+    assert report.ignored == (
+        f"{study / 'a.txt'} (not in manifest.csv)",
+        f"{study / 'wave 3'}/ (a folder of 1 transcript: none in manifest.csv)",
+    )

@@ -189,7 +189,7 @@ def describe_changes(changes: dict[str, int]) -> str:
     parts = []
     for kind in (CRLF, CR, OTHER_BREAK, NFC):
         if changes.get(kind):
-            parts.append(f"{kind} in {changes[kind]:,} places")
+            parts.append(f"{kind} in {changes[kind]:,} place{'' if changes[kind] == 1 else 's'}")
     for kind, noun, done in (
         (CONTROL, "control character", "removed"),
         (ESCAPE, "terminal escape sequence", "removed"),

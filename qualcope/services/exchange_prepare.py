@@ -15,7 +15,7 @@ from typing import Any
 
 from qualcope.ingest.base import Transcript
 from qualcope.ingest.manifest import ImportItem
-from qualcope.ingest.normalise import normalise
+from qualcope.ingest.normalise import describe_changes, normalise
 from qualcope.ingest.offsets import OffsetMap
 from qualcope.ingest.prepare import Prepared, prepare_transcripts
 from qualcope.ingest.turns import find_turns
@@ -53,7 +53,19 @@ def prepare_sources(snapshot: ExchangeProject, path: Path, report: ExchangeImpor
         if not done.text.strip():
             report.notes.append(f"not imported: source {source.name!r} has no text")
             continue
+        if done.changes:  # said, as for an imported file; the offset map keeps every position
+            report.notes.append(
+                f"source {source.name!r}: changed in the text: {describe_changes(done.changes)}; "
+                "positions are mapped, every coding keeps its characters"
+            )
         layout = find_turns(done.text)
+        if stored is None:  # qualcope's own export brings its turns: nothing was guessed
+            report.notes.extend(
+                f"source {source.name!r}, line {note.line}: {note.label!r} looks like a speaker "
+                f"label but was not taken; its words stay in {note.kept_in} (if it is one: "
+                f"qualcope document resegment {source.name!r} --speaker {note.label!r})"
+                for note in layout.notes
+            )
         transcript = Transcript(
             text=done.text,
             turns=tuple(layout.turns),

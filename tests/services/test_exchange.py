@@ -356,3 +356,49 @@ def test_the_cli_exports_and_imports_a_project(tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "--into NEW.db" in refused.stderr
     rows = list(csv.reader(refused.stderr.splitlines()))
     assert len(rows) == 1  # one line
+
+
+def _one_source_qdpx(path: Path, text: str, quote: str) -> Path:
+    """A hand-made .qdpx: one source, one selection of ``quote``, counted in ``text``."""
+    start = text.index(quote)
+    guid = "00000000-0000-0000-0000-00000000000{}".format
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="hand" origin="hand">'
+        f'<Users><User guid="{guid(1)}" name="ana"/></Users>'
+        f'<CodeBook><Codes><Code guid="{guid(2)}" name="food" isCodable="true"/></Codes></CodeBook>'
+        f'<Sources><TextSource guid="{guid(3)}" name="s.txt" plainTextPath="internal://{guid(3)}.txt">'
+        f'<PlainTextSelection guid="{guid(4)}" name="{quote}" startPosition="{start}" '
+        f'endPosition="{start + len(quote)}" creatingUser="{guid(1)}">'
+        f'<Coding guid="{guid(5)}" creatingUser="{guid(1)}"><CodeRef targetGUID="{guid(2)}"/>'
+        "</Coding></PlainTextSelection></TextSource></Sources></Project>"
+    )
+    with zipfile.ZipFile(path, "w") as made:
+        made.writestr("project.qde", qde)
+        made.writestr(f"sources/{guid(3)}.txt", text.encode())
+    return path
+
+
+def test_what_the_import_changed_in_a_text_and_labels_not_taken_are_said(tmp_path: Path) -> None:
+    text = (
+        "Interviewer: What did you eat?\r\n\r\nR: Cafe\u0301 food\x07 was good.\r\n\r\n"
+        "Maria jansen:\r\nIt was fine.\r\n"
+    )
+    path = _one_source_qdpx(tmp_path / "hand.qdpx", text, "Cafe\u0301 food")
+    _, report = exchange.import_into_new(tmp_path / "hand.db", path, "tester")
+    assert (
+        "source 's.txt': changed in the text: CRLF -> LF in 6 places; accents composed (NFC) "
+        "in 1 place; 1 control character removed; positions are mapped, every coding keeps "
+        "its characters" in report.notes
+    )
+    [label] = [note for note in report.notes if "looks like a speaker label" in note]
+    assert label.startswith("source 's.txt', line ")
+    assert "qualcope document resegment 's.txt' --speaker 'Maria jansen'" in label
+    with Project.open(tmp_path / "hand.db", "tester") as project:
+        assert [snippet for _, snippet in project_rows(project)] == ["Caf\u00e9 food"]
+
+
+def test_a_text_as_stored_is_imported_without_a_word_about_changes(tmp_path: Path) -> None:
+    path = _one_source_qdpx(tmp_path / "plain.qdpx", "Interviewer: Why?\n\nR: Food.\n", "Food")
+    _, report = exchange.import_into_new(tmp_path / "plain.db", path, "tester")
+    assert not [note for note in report.notes if "changed in the text" in note]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qualcope.cli.common import coder_name, common_options, err_console_print, open_project
+from qualcope.cli.import_output import speaker_summary
 
 if TYPE_CHECKING:
     from qualcope.interchange.project_snapshot import ExchangeProject
@@ -78,6 +79,9 @@ def _summarise(path: Path, target: str, snapshot: ExchangeProject, report: Excha
     for kind, count in sorted(report.counts.items()):
         if kind not in order and count:
             click.echo(f"  {_detail(count, kind)}")
+    for name, speakers in report.speakers:
+        if any(speaker for speaker, _, _ in speakers):
+            click.echo(f"  {name}: speakers: {speaker_summary(speakers)}")
     for note in report.notes:
         err_console_print(f"note: {note}")
 

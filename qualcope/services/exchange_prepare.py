@@ -28,6 +28,9 @@ class ExchangeImport:
 
     counts: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    # Per source whose turns were found here: (name, (speaker, turns, interviewer?) ...), as
+    # a transcript import shows them, so a wrong or missing interviewer is seen at once.
+    speakers: list[tuple[str, tuple[tuple[str, int, bool], ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +79,8 @@ def prepare_sources(snapshot: ExchangeProject, path: Path, report: ExchangeImpor
             preambles=tuple(layout.preambles),
             label_notes=tuple(str(note) for note in layout.notes),
         )
+        if stored is None:
+            report.speakers.append((source.name, transcript.speakers))
         language = (stored or {}).get("language")
         item = ImportItem(path=path, lang=language, name=source.name)
         read.append((item, transcript))

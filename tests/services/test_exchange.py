@@ -340,6 +340,11 @@ def test_the_cli_exports_and_imports_a_project(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert "205 codings" in result.stdout and "262 codes" in result.stdout
+    # Who speaks, as a transcript import says it: here no interviewer was recognised
+    assert (
+        "  admin-1.txt: speakers: Automation (1 turn), Max Bigman (30 turns), admin-1 (55 turns)"
+        in result.stdout
+    )
     # qc names its selections 'line:6': no quote checked any of them, and the user is told
     assert (
         "  205 codings placed by position alone (the file quotes no text to check "
@@ -352,6 +357,7 @@ def test_the_cli_exports_and_imports_a_project(tmp_path: Path) -> None:
     assert init.exit_code == 0
     again = run(cli, ["--db", str(tmp_path / "empty.db"), "import", str(out)])
     assert again.exit_code == 0, again.stderr
+    assert "speakers:" not in again.stdout  # qualcope's own export brings its turns
     refused = run(cli, ["--db", str(tmp_path / "empty.db"), "import", str(out)])
     assert refused.exit_code == 1 and "--into NEW.db" in refused.stderr
     rows = list(csv.reader(refused.stderr.splitlines()))
@@ -394,6 +400,7 @@ def test_what_the_import_changed_in_a_text_and_labels_not_taken_are_said(tmp_pat
     [label] = [note for note in report.notes if "looks like a speaker label" in note]
     assert label.startswith("source 's.txt', line ")
     assert "qualcope document resegment 's.txt' --speaker 'Maria jansen'" in label
+    assert report.speakers == [("s.txt", (("Interviewer", 1, True), ("R", 1, False)))]
     with Project.open(tmp_path / "hand.db", "tester") as project:
         assert [snippet for _, snippet in project_rows(project)] == ["Caf\u00e9 food"]
 

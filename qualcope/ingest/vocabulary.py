@@ -80,7 +80,7 @@ class Vocabulary:
                 )
         if not self.allow_similar:
             for other in known:
-                if self._typo(value, other):
+                if self.typo(value, other):
                     raise QualcopeError(
                         f"{kind} {value!r} is close to the known {kind} {other!r}: did you mean "
                         f"{other!r}? (a new {kind} that only looks like it: --allow-similar)"
@@ -90,7 +90,8 @@ class Vocabulary:
         return value
 
     @staticmethod
-    def _typo(value: str, other: str) -> bool:
+    def typo(value: str, other: str) -> bool:
+        """Whether two values look like one spelled with a typo (see the module docstring)."""
         if min(len(value), len(other)) < MIN_TYPO_LENGTH:
             return False
         if _DIGITS.sub("#", value) == _DIGITS.sub("#", other):

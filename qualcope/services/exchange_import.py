@@ -27,6 +27,7 @@ from qualcope.db.models import (
 )
 from qualcope.domain import CodeSpec, SegmentSpec, name_key
 from qualcope.errors import ImportFileError
+from qualcope.ingest.vocabulary import Vocabulary, loose_key
 from qualcope.interchange.project_snapshot import ExchangeProject
 from qualcope.services.exchange_codings import (
     store_codings,
@@ -144,6 +145,26 @@ def _bytes(value: str | None) -> bytes | None:
     return base64.b64decode(value) if value else None
 
 
+def _note_near_duplicate(
+    spelled: Vocabulary, kind: str, value: str, report: ExchangeImport
+) -> None:
+    """A note when a role or case is spelled like another of the file's but not the same
+    ('Public Servant', 'public servant'): both are kept as written, and reports count them
+    apart, so the user must hear of it (a transcript import refuses such a value)."""
+    value = value.strip()
+    known = spelled.known[kind]
+    if value in known:
+        return
+    alike = [other for other in known if loose_key(other) == loose_key(value)]
+    alike = alike or [other for other in known if Vocabulary.typo(value, other)]
+    known.append(value)
+    if alike:
+        report.notes.append(
+            f"{kind} {value!r} is spelled like the {kind} {alike[0]!r} of another case: both "
+            f"are kept as written, so reports count them as two {kind}s"
+        )
+
+
 def _attributes(variables: dict[str, str]) -> dict[str, str]:
     """A source's variables as document attributes (role and case have their own place)."""
     return {
@@ -253,10 +274,14 @@ def _cases(
             for guid, doc in saved.items()
         }
     places: dict[str, tuple[int | None, int | None]] = {}
+    spelled = Vocabulary()
     for exchange_case in snapshot.cases:
         variables = {k.casefold(): v for k, v in exchange_case.variables.items()}
         role = next((variables[k] for k in ROLE_VARIABLES if variables.get(k)), None)
         case_name = next((variables[k] for k in CASE_VARIABLES if variables.get(k)), None)
+        for kind, value in (("role", role), ("case", case_name)):
+            if value:
+                _note_near_duplicate(spelled, kind, value, report)
         case_id = None
         if case_name:
             case_id = session.scalar(select(Case.id).where(Case.name == case_name))
@@ -266,8 +291,14 @@ def _cases(
                 session.flush()
                 case_id = case.id
         label = " ".join(exchange_case.name.split())[:200] or "case"
+        if label != exchange_case.name.strip() and len(exchange_case.name.strip()) > 200:
+            report.notes.append(f"case {label[:40]!r}...: its name is cut to 200 characters")
         if session.scalar(select(Participant.id).where(Participant.label == label)) is not None:
-            label = f"{label} ({exchange_case.guid[:8]})"
+            unique = f"{label} ({exchange_case.guid[:8]})"
+            report.notes.append(
+                f"case {label!r} is named twice: the second is participant {unique!r}"
+            )
+            label = unique
         person = Participant(
             label=label,
             role=role,

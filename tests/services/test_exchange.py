@@ -409,3 +409,41 @@ def test_a_text_as_stored_is_imported_without_a_word_about_changes(tmp_path: Pat
     path = _one_source_qdpx(tmp_path / "plain.qdpx", "Interviewer: Why?\n\nR: Food.\n", "Food")
     _, report = exchange.import_into_new(tmp_path / "plain.db", path, "tester")
     assert not [note for note in report.notes if "changed in the text" in note]
+
+
+def test_cases_named_twice_or_roles_spelled_two_ways_are_said(tmp_path: Path) -> None:
+    guid = "00000000-0000-0000-0000-0000000000{:02d}".format
+    sources, cases = [], []
+    people = [("P1", "Public Servant"), ("P1", "public servant"), ("P2", "citizen")]
+    for n, (name, role) in enumerate(people):
+        sources.append(
+            f'<TextSource guid="{guid(10 + n)}" name="s{n}.txt">'
+            f"<PlainTextContent>Interviewer: Why?\n\nR: Because {n}.</PlainTextContent>"
+            "</TextSource>"
+        )
+        cases.append(
+            f'<Case guid="{guid(20 + n)}" name="{name}"><VariableValue>'
+            f'<VariableRef targetGUID="{guid(1)}"/><TextValue>{role}</TextValue></VariableValue>'
+            f'<SourceRef targetGUID="{guid(10 + n)}"/></Case>'
+        )
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="cases" origin="hand">'
+        f'<Variables><Variable guid="{guid(1)}" name="role" typeOfVariable="Text"/></Variables>'
+        f"<Sources>{''.join(sources)}</Sources><Cases>{''.join(cases)}</Cases></Project>"
+    )
+    path = tmp_path / "cases.qdpx"
+    with zipfile.ZipFile(path, "w") as made:
+        made.writestr("project.qde", qde)
+    _, report = exchange.import_into_new(tmp_path / "cases.db", path, "tester")
+    assert (
+        "role 'public servant' is spelled like the role 'Public Servant' of another case: both "
+        "are kept as written, so reports count them as two roles" in report.notes
+    )
+    assert f"case 'P1' is named twice: the second is participant 'P1 ({guid(21)[:8]})'" in (
+        report.notes
+    )
+    assert not [note for note in report.notes if "citizen" in note]
+    with Project.open(tmp_path / "cases.db", "tester") as project:
+        roles = {ref.role for ref in documents.list_documents(project)}
+    assert roles == {"Public Servant", "public servant", "citizen"}

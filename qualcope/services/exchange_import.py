@@ -176,10 +176,20 @@ def _attributes(variables: dict[str, str]) -> dict[str, str]:
 
 # ------------------------------------------------------------ people, codes
 def _coders(session: Session, snapshot: ExchangeProject, report: ExchangeImport) -> dict[str, int]:
-    """User GUID -> coder id (a coder of the same name is the same coder)."""
+    """User GUID -> coder id. A coder of the project with the user's name is that coder (the
+    one importing, or the same person again); two users of the file with one name are two
+    people, kept apart (the second named with the start of its GUID) and said."""
     out: dict[str, int] = {}
+    taken: set[str] = set()
     for user in snapshot.users:
         name = " ".join(user.name.split())[:200] or "user"
+        if name in taken:
+            unique = f"{name} ({user.guid[:8]})"
+            report.notes.append(
+                f"two users of the file are named {name!r}: the second is coder {unique!r}"
+            )
+            name = unique
+        taken.add(name)
         found = session.scalar(select(Coder).where(Coder.name == name))
         if found is None:
             found = Coder(name=name)

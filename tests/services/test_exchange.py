@@ -447,3 +447,34 @@ def test_cases_named_twice_or_roles_spelled_two_ways_are_said(tmp_path: Path) ->
     with Project.open(tmp_path / "cases.db", "tester") as project:
         roles = {ref.role for ref in documents.list_documents(project)}
     assert roles == {"Public Servant", "public servant", "citizen"}
+
+
+def test_two_users_of_one_name_stay_two_coders(tmp_path: Path) -> None:
+    guid = "00000000-0000-0000-0000-0000000000{:02d}".format
+    text = "Interviewer: Why?\n\nR: Because of the bus."
+    start = text.index("bus")
+    selections = "".join(
+        f'<PlainTextSelection guid="{guid(30 + n)}" name="bus" startPosition="{start}" '
+        f'endPosition="{start + 3}" creatingUser="{guid(n)}"><Coding guid="{guid(40 + n)}" '
+        f'creatingUser="{guid(n)}"><CodeRef targetGUID="{guid(9)}"/></Coding></PlainTextSelection>'
+        for n in (1, 2)
+    )
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="users" origin="hand">'
+        f'<Users><User guid="{guid(1)}" name="Admin"/><User guid="{guid(2)}" name="Admin"/></Users>'
+        f'<CodeBook><Codes><Code guid="{guid(9)}" name="mobility" isCodable="true"/></Codes>'
+        f'</CodeBook><Sources><TextSource guid="{guid(10)}" name="s.txt">'
+        f"<PlainTextContent>{text}</PlainTextContent>{selections}</TextSource></Sources></Project>"
+    )
+    path = tmp_path / "users.qdpx"
+    with zipfile.ZipFile(path, "w") as made:
+        made.writestr("project.qde", qde)
+    _, report = exchange.import_into_new(tmp_path / "users.db", path, "tester")
+    second = f"Admin ({guid(2)[:8]})"
+    assert f"two users of the file are named 'Admin': the second is coder {second!r}" in (
+        report.notes
+    )
+    with Project.open(tmp_path / "users.db", "tester") as project:
+        coders = {row["coder"] for row in export_rows(project)}
+    assert coders == {"Admin", second}  # two codings, one each: neither merged away

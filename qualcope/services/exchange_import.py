@@ -99,19 +99,27 @@ def _documents(
     places: dict[str, tuple[int | None, int | None]],
     report: ExchangeImport,
 ) -> dict[str, tuple[int, Ready]]:
-    """Source GUID -> (document id, its preparation)."""
+    """Source GUID -> (document id, its preparation). Sources of the same text (one copy per
+    coder, as teams working in NVivo make them) are one document holding the codings of all;
+    each keeps its own preparation, so its positions convert from its own text."""
     names: set[str] = set()
-    seen: dict[str, str] = {}
+    seen: dict[str, Ready] = {}
     out: dict[str, tuple[int, Ready]] = {}
     for ready in prepared:
         source, stored = ready.source, ready.extension or {}
-        if ready.prepared.digest in seen:
+        first = seen.get(ready.prepared.digest)
+        if first is not None:
+            out[source.guid] = (out[first.source.guid][0], ready)
+            moved = places.get(source.guid, (None, None)) != places.get(
+                first.source.guid, (None, None)
+            )
             report.notes.append(
-                f"not imported: source {source.name!r} has the same text as "
-                f"{seen[ready.prepared.digest]!r} (its codings are not imported either)"
+                f"source {source.name!r} has the same text as {first.source.name!r}: one "
+                "document holds the codings of both"
+                + (f" (with the case of {first.source.name!r})" if moved else "")
             )
             continue
-        seen[ready.prepared.digest] = source.name
+        seen[ready.prepared.digest] = ready
         case_id, participant_id = places.get(source.guid, (None, None))
         overrides: dict[str, Any] = {
             "guid": source.guid,

@@ -478,3 +478,40 @@ def test_two_users_of_one_name_stay_two_coders(tmp_path: Path) -> None:
     with Project.open(tmp_path / "users.db", "tester") as project:
         coders = {row["coder"] for row in export_rows(project)}
     assert coders == {"Admin", second}  # two codings, one each: neither merged away
+
+
+def test_copies_of_one_text_are_one_document_with_the_codings_of_each(tmp_path: Path) -> None:
+    guid = "00000000-0000-0000-0000-0000000000{:02d}".format
+    text = "Interviewer: Why?\n\nR: Because of the bus."
+    start = text.index("bus")
+    sources = "".join(
+        f'<TextSource guid="{guid(10 + n)}" name="copy of {name}.txt">'
+        f"<PlainTextContent>{text}</PlainTextContent>"
+        f'<PlainTextSelection guid="{guid(30 + n)}" name="bus" startPosition="{start}" '
+        f'endPosition="{start + 3}" creatingUser="{guid(n)}"><Coding guid="{guid(40 + n)}" '
+        f'creatingUser="{guid(n)}"><CodeRef targetGUID="{guid(9)}"/></Coding>'
+        "</PlainTextSelection></TextSource>"
+        for n, name in ((1, "ana"), (2, "ben"))
+    )
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="copies" origin="hand">'
+        f'<Users><User guid="{guid(1)}" name="ana"/><User guid="{guid(2)}" name="ben"/></Users>'
+        f'<CodeBook><Codes><Code guid="{guid(9)}" name="mobility" isCodable="true"/></Codes>'
+        f"</CodeBook><Sources>{sources}</Sources></Project>"
+    )
+    path = tmp_path / "copies.qdpx"
+    with zipfile.ZipFile(path, "w") as made:
+        made.writestr("project.qde", qde)
+    _, report = exchange.import_into_new(tmp_path / "copies.db", path, "tester")
+    assert (
+        "source 'copy of ben.txt' has the same text as 'copy of ana.txt': one document holds "
+        "the codings of both" in report.notes
+    )
+    assert report.counts["sources"] == 1 and report.counts["codings"] == 2
+    with Project.open(tmp_path / "copies.db", "tester") as project:
+        rows = export_rows(project)
+    assert sorted((row["file"], row["coder"], row["quote"]) for row in rows) == [
+        ("copy of ana.txt", "ana", "bus"),
+        ("copy of ana.txt", "ben", "bus"),
+    ]

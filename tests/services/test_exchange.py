@@ -411,36 +411,73 @@ def test_a_text_as_stored_is_imported_without_a_word_about_changes(tmp_path: Pat
     assert not [note for note in report.notes if "changed in the text" in note]
 
 
+GUID = "00000000-0000-0000-0000-0000000000{:02d}".format
+BUS = "Interviewer: Why?\n\nR: Because of the bus."
+
+
+def _hand_project(path: Path, body: str) -> Path:
+    """A .qdpx of one project.qde holding ``body`` (its texts inline), as a tool writes it."""
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="hand" origin="hand">{body}</Project>'
+    )
+    with zipfile.ZipFile(path, "w") as made:
+        made.writestr("project.qde", qde)
+    return path
+
+
+def _bus_selection(n: int, user: int) -> str:
+    """Selection GUID(30 + n) of 'bus' in BUS, coded with code GUID(9) by user GUID(user)."""
+    start = BUS.index("bus")
+    return (
+        f'<PlainTextSelection guid="{GUID(30 + n)}" name="bus" startPosition="{start}" '
+        f'endPosition="{start + 3}" creatingUser="{GUID(user)}"><Coding guid="{GUID(40 + n)}" '
+        f'creatingUser="{GUID(user)}"><CodeRef targetGUID="{GUID(9)}"/></Coding>'
+        "</PlainTextSelection>"
+    )
+
+
+def _bus_source(n: int, name: str, *selections: str) -> str:
+    """Source GUID(10 + n) holding BUS inline, with the selections given."""
+    return (
+        f'<TextSource guid="{GUID(10 + n)}" name="{name}">'
+        f"<PlainTextContent>{BUS}</PlainTextContent>{''.join(selections)}</TextSource>"
+    )
+
+
+def _users_and_code(*names: str) -> str:
+    users = "".join(f'<User guid="{GUID(n)}" name="{name}"/>' for n, name in enumerate(names, 1))
+    return (
+        f"<Users>{users}</Users><CodeBook><Codes>"
+        f'<Code guid="{GUID(9)}" name="mobility" isCodable="true"/></Codes></CodeBook>'
+    )
+
+
 def test_cases_named_twice_or_roles_spelled_two_ways_are_said(tmp_path: Path) -> None:
-    guid = "00000000-0000-0000-0000-0000000000{:02d}".format
     sources, cases = [], []
     people = [("P1", "Public Servant"), ("P1", "public servant"), ("P2", "citizen")]
     for n, (name, role) in enumerate(people):
         sources.append(
-            f'<TextSource guid="{guid(10 + n)}" name="s{n}.txt">'
+            f'<TextSource guid="{GUID(10 + n)}" name="s{n}.txt">'
             f"<PlainTextContent>Interviewer: Why?\n\nR: Because {n}.</PlainTextContent>"
             "</TextSource>"
         )
         cases.append(
-            f'<Case guid="{guid(20 + n)}" name="{name}"><VariableValue>'
-            f'<VariableRef targetGUID="{guid(1)}"/><TextValue>{role}</TextValue></VariableValue>'
-            f'<SourceRef targetGUID="{guid(10 + n)}"/></Case>'
+            f'<Case guid="{GUID(20 + n)}" name="{name}"><VariableValue>'
+            f'<VariableRef targetGUID="{GUID(1)}"/><TextValue>{role}</TextValue></VariableValue>'
+            f'<SourceRef targetGUID="{GUID(10 + n)}"/></Case>'
         )
-    qde = (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<Project xmlns="urn:QDA-XML:project:1.0" name="cases" origin="hand">'
-        f'<Variables><Variable guid="{guid(1)}" name="role" typeOfVariable="Text"/></Variables>'
-        f"<Sources>{''.join(sources)}</Sources><Cases>{''.join(cases)}</Cases></Project>"
+    body = (
+        f'<Variables><Variable guid="{GUID(1)}" name="role" typeOfVariable="Text"/></Variables>'
+        f"<Sources>{''.join(sources)}</Sources><Cases>{''.join(cases)}</Cases>"
     )
-    path = tmp_path / "cases.qdpx"
-    with zipfile.ZipFile(path, "w") as made:
-        made.writestr("project.qde", qde)
+    path = _hand_project(tmp_path / "cases.qdpx", body)
     _, report = exchange.import_into_new(tmp_path / "cases.db", path, "tester")
     assert (
         "role 'public servant' is spelled like the role 'Public Servant' of another case: both "
         "are kept as written, so reports count them as two roles" in report.notes
     )
-    assert f"case 'P1' is named twice: the second is participant 'P1 ({guid(21)[:8]})'" in (
+    assert f"case 'P1' is named twice: the second is participant 'P1 ({GUID(21)[:8]})'" in (
         report.notes
     )
     assert not [note for note in report.notes if "citizen" in note]
@@ -450,59 +487,25 @@ def test_cases_named_twice_or_roles_spelled_two_ways_are_said(tmp_path: Path) ->
 
 
 def test_two_users_of_one_name_stay_two_coders(tmp_path: Path) -> None:
-    guid = "00000000-0000-0000-0000-0000000000{:02d}".format
-    text = "Interviewer: Why?\n\nR: Because of the bus."
-    start = text.index("bus")
-    selections = "".join(
-        f'<PlainTextSelection guid="{guid(30 + n)}" name="bus" startPosition="{start}" '
-        f'endPosition="{start + 3}" creatingUser="{guid(n)}"><Coding guid="{guid(40 + n)}" '
-        f'creatingUser="{guid(n)}"><CodeRef targetGUID="{guid(9)}"/></Coding></PlainTextSelection>'
-        for n in (1, 2)
-    )
-    qde = (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<Project xmlns="urn:QDA-XML:project:1.0" name="users" origin="hand">'
-        f'<Users><User guid="{guid(1)}" name="Admin"/><User guid="{guid(2)}" name="Admin"/></Users>'
-        f'<CodeBook><Codes><Code guid="{guid(9)}" name="mobility" isCodable="true"/></Codes>'
-        f'</CodeBook><Sources><TextSource guid="{guid(10)}" name="s.txt">'
-        f"<PlainTextContent>{text}</PlainTextContent>{selections}</TextSource></Sources></Project>"
-    )
-    path = tmp_path / "users.qdpx"
-    with zipfile.ZipFile(path, "w") as made:
-        made.writestr("project.qde", qde)
+    source = _bus_source(0, "s.txt", _bus_selection(1, 1), _bus_selection(2, 2))
+    body = _users_and_code("Admin", "Admin") + f"<Sources>{source}</Sources>"
+    path = _hand_project(tmp_path / "users.qdpx", body)
     _, report = exchange.import_into_new(tmp_path / "users.db", path, "tester")
-    second = f"Admin ({guid(2)[:8]})"
-    assert f"two users of the file are named 'Admin': the second is coder {second!r}" in (
+    renamed = f"Admin ({GUID(2)[:8]})"
+    assert f"two users of the file are named 'Admin': the second is coder {renamed!r}" in (
         report.notes
     )
     with Project.open(tmp_path / "users.db", "tester") as project:
         coders = {row["coder"] for row in export_rows(project)}
-    assert coders == {"Admin", second}  # two codings, one each: neither merged away
+    assert coders == {"Admin", renamed}  # two codings, one each: neither merged away
 
 
 def test_copies_of_one_text_are_one_document_with_the_codings_of_each(tmp_path: Path) -> None:
-    guid = "00000000-0000-0000-0000-0000000000{:02d}".format
-    text = "Interviewer: Why?\n\nR: Because of the bus."
-    start = text.index("bus")
-    sources = "".join(
-        f'<TextSource guid="{guid(10 + n)}" name="copy of {name}.txt">'
-        f"<PlainTextContent>{text}</PlainTextContent>"
-        f'<PlainTextSelection guid="{guid(30 + n)}" name="bus" startPosition="{start}" '
-        f'endPosition="{start + 3}" creatingUser="{guid(n)}"><Coding guid="{guid(40 + n)}" '
-        f'creatingUser="{guid(n)}"><CodeRef targetGUID="{guid(9)}"/></Coding>'
-        "</PlainTextSelection></TextSource>"
-        for n, name in ((1, "ana"), (2, "ben"))
+    copies = _bus_source(1, "copy of ana.txt", _bus_selection(1, 1)) + _bus_source(
+        2, "copy of ben.txt", _bus_selection(2, 2)
     )
-    qde = (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<Project xmlns="urn:QDA-XML:project:1.0" name="copies" origin="hand">'
-        f'<Users><User guid="{guid(1)}" name="ana"/><User guid="{guid(2)}" name="ben"/></Users>'
-        f'<CodeBook><Codes><Code guid="{guid(9)}" name="mobility" isCodable="true"/></Codes>'
-        f"</CodeBook><Sources>{sources}</Sources></Project>"
-    )
-    path = tmp_path / "copies.qdpx"
-    with zipfile.ZipFile(path, "w") as made:
-        made.writestr("project.qde", qde)
+    body = _users_and_code("ana", "ben") + f"<Sources>{copies}</Sources>"
+    path = _hand_project(tmp_path / "copies.qdpx", body)
     _, report = exchange.import_into_new(tmp_path / "copies.db", path, "tester")
     assert (
         "source 'copy of ben.txt' has the same text as 'copy of ana.txt': one document holds "

@@ -11,6 +11,8 @@ from qualcope.ingest.normalise import CONTROL, ESCAPE
 from qualcope.ingest.offsets import OffsetMap
 
 # Suffix -> source format name stored with the document.
+# Whole projects of other tools (REFI-QDA, QualCoder, Taguette): `qualcope import project`.
+PROJECT_SUFFIXES = (".qdpx", ".qda", ".sqlite3", ".sqlite")
 SUPPORTED_SUFFIXES: dict[str, str] = {
     ".txt": "txt",
     ".md": "md",

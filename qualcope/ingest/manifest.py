@@ -21,7 +21,7 @@ from pathlib import Path
 
 from qualcope.domain import DEFAULT_ROLES
 from qualcope.errors import ImportFileError, QualcopeError
-from qualcope.ingest.base import SUPPORTED_SUFFIXES
+from qualcope.ingest.base import PROJECT_SUFFIXES, SUPPORTED_SUFFIXES
 from qualcope.ingest.metadata_cells import checked_cell
 from qualcope.ingest.vocabulary import Vocabulary
 
@@ -193,6 +193,8 @@ def _with_path(defaults: ImportItem, path: Path) -> ImportItem:
 
 
 def _why_not(path: Path) -> str:
+    if path.suffix.lower() in PROJECT_SUFFIXES:
+        return f"another tool's project: 'qualcope import project {path}'"
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return "not a transcript type"
     if path.stem.lower().startswith("readme"):

@@ -13,12 +13,11 @@ import contextlib
 from pathlib import Path
 
 from qualcope.errors import ImportFileError, QualcopeError
+from qualcope.ingest.base import PROJECT_SUFFIXES
 from qualcope.interchange.project_snapshot import ExchangeProject
 from qualcope.services.exchange_export import ExportSummary, export_project
 from qualcope.services.exchange_import import ExchangeImport, import_snapshot
 from qualcope.services.project import Project
-
-PROJECT_SUFFIXES = (".qdpx", ".qda", ".sqlite3", ".sqlite")
 
 __all__ = [
     "ExchangeImport",

@@ -555,3 +555,20 @@ def test_a_folder_inside_the_folder_imported_is_said_to_be_left(
         f"{study / 'a.txt'} (not in manifest.csv)",
         f"{study / 'wave 3'}/ (a folder of 1 transcript: none in manifest.csv)",
     )
+
+
+def test_a_project_file_beside_transcripts_is_said_how_to_import(
+    project: Project, tmp_path: Path
+) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Interviewer: Hello?\n\nR: Hi.\n")
+    (folder / "coded.qdpx").write_bytes(b"PK")
+    (folder / "notes.pdf").write_bytes(b"%PDF")
+    report = import_paths(project, [folder])
+    assert [Path(o.path).name for o in report.imported] == ["a.txt"]
+    assert report.ignored == (
+        f"{folder / 'coded.qdpx'} (another tool's project: 'qualcope import project "
+        f"{folder / 'coded.qdpx'}')",
+        f"{folder / 'notes.pdf'} (not a transcript type)",
+    )

@@ -48,6 +48,7 @@ def prepare_sources(snapshot: ExchangeProject, path: Path, report: ExchangeImpor
     saved = (snapshot.extension or {}).get("documents") or {}
     read: list[tuple[ImportItem, Transcript | Prepared]] = []
     extras: list[tuple[ExchangeSource, OffsetMap, dict[str, Any] | None]] = []
+    texts: set[str] = set()
     for source in snapshot.sources:
         stored = saved.get(source.guid)
         done = normalise(source.text)
@@ -62,7 +63,11 @@ def prepare_sources(snapshot: ExchangeProject, path: Path, report: ExchangeImpor
                 "positions are mapped, every coding keeps its characters"
             )
         layout = find_turns(done.text)
-        if stored is None:  # qualcope's own export brings its turns: nothing was guessed
+        # Said once per text: qualcope's own export brings its turns (nothing was guessed),
+        # and a copy of a text already read becomes that text's document.
+        told = stored is not None or done.text in texts
+        texts.add(done.text)
+        if not told:
             report.notes.extend(
                 f"source {source.name!r}, line {note.line}: {note.label!r} looks like a speaker "
                 f"label but was not taken; its words stay in {note.kept_in} (if it is one: "
@@ -79,7 +84,7 @@ def prepare_sources(snapshot: ExchangeProject, path: Path, report: ExchangeImpor
             preambles=tuple(layout.preambles),
             label_notes=tuple(str(note) for note in layout.notes),
         )
-        if stored is None:
+        if not told:
             report.speakers.append((source.name, transcript.speakers))
         language = (stored or {}).get("language")
         item = ImportItem(path=path, lang=language, name=source.name)

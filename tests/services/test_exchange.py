@@ -512,6 +512,7 @@ def test_copies_of_one_text_are_one_document_with_the_codings_of_each(tmp_path: 
         "the codings of both" in report.notes
     )
     assert report.counts["sources"] == 1 and report.counts["codings"] == 2
+    assert [name for name, _ in report.speakers] == ["copy of ana.txt"]  # the document's name
     with Project.open(tmp_path / "copies.db", "tester") as project:
         rows = export_rows(project)
     assert sorted((row["file"], row["coder"], row["quote"]) for row in rows) == [

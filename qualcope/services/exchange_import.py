@@ -286,6 +286,7 @@ def _cases(
             session.add(person)
             session.flush()
             people[item["guid"]] = person.id
+            report.counts["cases"] += 1  # a REFI case each, as the export counted them
         saved = extension.get("documents") or {}
         return {
             guid: (cases.get(doc.get("case") or ""), people.get(doc.get("participant") or ""))

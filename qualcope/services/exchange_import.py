@@ -205,7 +205,7 @@ def _coders(session: Session, snapshot: ExchangeProject, report: ExchangeImport)
                 found.guid = user.guid
             session.add(found)
             session.flush()
-            report.counts["coders"] += 1
+        report.counts["coders"] += 1  # each user of the file, new or the importing coder
         out[user.guid] = found.id
     return out
 

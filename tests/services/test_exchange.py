@@ -100,6 +100,7 @@ def test_the_demo_goes_out_and_comes_back_with_every_table_identical(
     snapshot, report = exchange.import_into_new(tmp_path / "back.db", path, "tester")
     assert report.counts["codings"] == summary.counts["codings"] and not report.notes
     assert report.counts["cases"] == summary.counts["cases"] == 9  # one per participant
+    assert report.counts["coders"] == summary.counts["users"]  # the importing one included
     with Project.open(tmp_path / "back.db", "tester") as back:
         assert tables(back) == tables(demo)
         assert state(back) == state(demo)

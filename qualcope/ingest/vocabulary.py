@@ -68,30 +68,44 @@ class Vocabulary:
     def check(self, kind: str, value: str) -> str:
         """The value to use: a known one, or a new one (recorded); refuses a near-duplicate."""
         value = value.strip()
-        known = self.known[kind]
-        if value in known:
+        if value in self.known[kind]:
             return value
-        key = loose_key(value)
-        for other in known:
-            if loose_key(other) == key:
-                raise QualcopeError(
-                    f"{kind} {value!r} differs from the known {kind} {other!r} only by case or "
-                    f"spacing: did you mean {other!r}?"
-                )
-        if not self.allow_similar:
-            for other in known:
-                if self.typo(value, other):
-                    raise QualcopeError(
-                        f"{kind} {value!r} is close to the known {kind} {other!r}: did you mean "
-                        f"{other!r}? (a new {kind} that only looks like it: --allow-similar)"
-                    )
-        known.append(value)
+        other = self._spelled_alike(kind, value)
+        if other is not None:
+            raise QualcopeError(
+                f"{kind} {value!r} differs from the known {kind} {other!r} only by case or "
+                f"spacing: did you mean {other!r}?"
+            )
+        other = None if self.allow_similar else self._typo_of(kind, value)
+        if other is not None:
+            raise QualcopeError(
+                f"{kind} {value!r} is close to the known {kind} {other!r}: did you mean "
+                f"{other!r}? (a new {kind} that only looks like it: --allow-similar)"
+            )
+        self.known[kind].append(value)
         self.new[kind].append(value)
         return value
 
+    def add(self, kind: str, value: str) -> str | None:
+        """Record ``value`` as it is, refusing nothing; the known value it looks like (by case,
+        spacing or a typo), if any, for the caller to tell the user."""
+        value = value.strip()
+        if value in self.known[kind]:
+            return None
+        alike = self._spelled_alike(kind, value) or self._typo_of(kind, value)
+        self.known[kind].append(value)
+        self.new[kind].append(value)
+        return alike
+
+    def _spelled_alike(self, kind: str, value: str) -> str | None:
+        key = loose_key(value)
+        return next((other for other in self.known[kind] if loose_key(other) == key), None)
+
+    def _typo_of(self, kind: str, value: str) -> str | None:
+        return next((other for other in self.known[kind] if self._typo(value, other)), None)
+
     @staticmethod
-    def typo(value: str, other: str) -> bool:
-        """Whether two values look like one spelled with a typo (see the module docstring)."""
+    def _typo(value: str, other: str) -> bool:
         if min(len(value), len(other)) < MIN_TYPO_LENGTH:
             return False
         if _DIGITS.sub("#", value) == _DIGITS.sub("#", other):

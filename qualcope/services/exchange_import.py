@@ -27,7 +27,7 @@ from qualcope.db.models import (
 )
 from qualcope.domain import CodeSpec, SegmentSpec, name_key
 from qualcope.errors import ImportFileError
-from qualcope.ingest.vocabulary import Vocabulary, loose_key
+from qualcope.ingest.vocabulary import Vocabulary
 from qualcope.interchange.project_snapshot import ExchangeProject
 from qualcope.services.exchange_codings import (
     store_codings,
@@ -151,26 +151,6 @@ def _documents(
 
 def _bytes(value: str | None) -> bytes | None:
     return base64.b64decode(value) if value else None
-
-
-def _note_near_duplicate(
-    spelled: Vocabulary, kind: str, value: str, report: ExchangeImport
-) -> None:
-    """A note when a role or case is spelled like another of the file's but not the same
-    ('Public Servant', 'public servant'): both are kept as written, and reports count them
-    apart, so the user must hear of it (a transcript import refuses such a value)."""
-    value = value.strip()
-    known = spelled.known[kind]
-    if value in known:
-        return
-    alike = [other for other in known if loose_key(other) == loose_key(value)]
-    alike = alike or [other for other in known if Vocabulary.typo(value, other)]
-    known.append(value)
-    if alike:
-        report.notes.append(
-            f"{kind} {value!r} is spelled like the {kind} {alike[0]!r} of another case: both "
-            f"are kept as written, so reports count them as two {kind}s"
-        )
 
 
 def _attributes(variables: dict[str, str]) -> dict[str, str]:
@@ -299,8 +279,14 @@ def _cases(
         role = next((variables[k] for k in ROLE_VARIABLES if variables.get(k)), None)
         case_name = next((variables[k] for k in CASE_VARIABLES if variables.get(k)), None)
         for kind, value in (("role", role), ("case", case_name)):
-            if value:
-                _note_near_duplicate(spelled, kind, value, report)
+            # Kept as written (a transcript import refuses it): reports count two spellings
+            # apart, so the user must hear of it.
+            alike = spelled.add(kind, value) if value else None
+            if alike is not None:
+                report.notes.append(
+                    f"{kind} {value.strip()!r} is spelled like the {kind} {alike!r} of another "
+                    f"case: both are kept as written, so reports count them as two {kind}s"
+                )
         case_id = None
         if case_name:
             case_id = session.scalar(select(Case.id).where(Case.name == case_name))

@@ -61,3 +61,17 @@ def test_short_words_two_letters_apart_are_different_words() -> None:
     assert vocabulary.check("case", "South") == "South"
     with pytest.raises(QualcopeError, match="did you mean 'North'"):
         vocabulary.check("case", "Norths")  # one letter off
+
+
+def test_add_refuses_nothing_and_names_the_value_it_looks_like() -> None:
+    vocabulary = Vocabulary.of(role=["public servant"])
+    assert vocabulary.add("role", " Public Servant ") == "public servant"  # case and spacing
+    assert vocabulary.add("role", "public servnt") == "public servant"  # a typo
+    assert vocabulary.add("role", "citizen") is None
+    assert vocabulary.add("role", "Public Servant") is None  # known now: said once
+    assert vocabulary.known["role"] == [
+        "public servant",
+        "Public Servant",
+        "public servnt",
+        "citizen",
+    ]

@@ -482,33 +482,45 @@ def test_a_manifest_brings_its_own_roles_cases_and_columns(
     assert report.new_values == {"role": ("teachers",)}
 
 
-def test_a_folder_of_folders_says_which_hold_transcripts(project: Project, tmp_path: Path) -> None:
-    (tmp_path / "study" / "wave 1").mkdir(parents=True)
-    (tmp_path / "study" / "wave 1" / "a.txt").write_text("Interviewer: Hello?\n\nR: Hi.\n")
-    (tmp_path / "study" / "empty").mkdir()
+HELLO = "Interviewer: Hello?\n\nR: Hi.\n"
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (paths under ``root``, folders made as needed); ``root``."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def _refused(project: Project, folder: Path) -> str:
+    """The error importing ``folder`` gives; nothing was imported."""
     with pytest.raises(ImportFileError) as raised:
-        import_paths(project, [tmp_path / "study"])
-    assert str(raised.value).endswith(
-        f"the folder {tmp_path / 'study' / 'wave 1'}/ holds transcripts"
-    )
+        import_paths(project, [folder])
     assert list_documents(project) == []
+    return str(raised.value)
+
+
+def test_a_folder_of_folders_says_which_hold_transcripts(project: Project, tmp_path: Path) -> None:
+    study = _tree(tmp_path / "study", {"wave 1/a.txt": HELLO})
+    (study / "empty").mkdir()
+    assert _refused(project, study).endswith(f"the folder {study / 'wave 1'}/ holds transcripts")
 
 
 def test_a_qcoder_project_says_what_to_import_and_its_units_are_not_silently_left(
     project: Project, tmp_path: Path
 ) -> None:
-    qcoder = tmp_path / "coc"
-    (qcoder / "documents_markedup").mkdir(parents=True)
-    (qcoder / "documents_markedup" / "a_MU.txt").write_text(
-        "We (QCODE)welcome all(/QCODE){#inclusion}.\n"
+    qcoder = _tree(
+        tmp_path / "coc",
+        {
+            "documents_markedup/a_MU.txt": "We (QCODE)welcome all(/QCODE){#inclusion}.\n",
+            "codes.csv": 'code_id,code,code.description\n1,"inclusion","who"\n',
+            "unit_document_map.csv": "doc_path,unit_id\na_MU.txt,1\n",
+        },
     )
-    (qcoder / "codes.csv").write_text('code_id,code,code.description\n1,"inclusion","who"\n')
-    (qcoder / "unit_document_map.csv").write_text("doc_path,unit_id\na_MU.txt,1\n")
-    with pytest.raises(ImportFileError) as raised:
-        import_paths(project, [qcoder])
     assert (
         "coc is a qcoder project: 'qualcope codebook import' its codes.csv, then import its "
-        "folder documents_markedup/" in str(raised.value)
+        "folder documents_markedup/" in _refused(project, qcoder)
     )
     report = import_paths(project, [qcoder / "documents_markedup"])
     assert [o.status for o in report.outcomes] == ["imported"]
@@ -519,36 +531,35 @@ def test_a_qcoder_project_says_what_to_import_and_its_units_are_not_silently_lef
 def test_a_folder_holding_another_tools_project_says_how_to_import_it(
     project: Project, tmp_path: Path
 ) -> None:
-    qualcoder = tmp_path / "QualCoder" / "pilot.qda"
-    (qualcoder / "documents").mkdir(parents=True)
-    (qualcoder / "documents" / "a.txt").write_text("Interviewer: Hello?\n\nR: Hi.\n")
-    (qualcoder / "data.qda").write_bytes(b"")
-    with pytest.raises(ImportFileError) as raised:
-        import_paths(project, [tmp_path / "QualCoder"])
-    assert str(raised.value).endswith(
+    folder = _tree(
+        tmp_path / "QualCoder", {"pilot.qda/documents/a.txt": HELLO, "pilot.qda/data.qda": ""}
+    )
+    qualcoder = folder / "pilot.qda"
+    assert _refused(project, folder).endswith(
         f"{qualcoder} is another tool's project: 'qualcope import project {qualcoder}'"
     )
-    assert list_documents(project) == []
 
 
 def test_a_folder_inside_the_folder_imported_is_said_to_be_left(
     project: Project, tmp_path: Path
 ) -> None:
-    study = tmp_path / "study"
-    (study / "wave 2").mkdir(parents=True)
-    (study / ".git").mkdir()
-    (study / "a.txt").write_text("Interviewer: Hello?\n\nR: Hi.\n")
-    (study / "wave 2" / "b.txt").write_text("Interviewer: Hello?\n\nR: Hi again.\n")
-    (study / ".git" / "c.txt").write_text("not a transcript\n")
+    study = _tree(
+        tmp_path / "study",
+        {"a.txt": HELLO, "wave 2/b.txt": HELLO + "Again.\n", ".git/c.txt": "not a transcript\n"},
+    )
     report = import_paths(project, [study])
     assert [Path(o.path).name for o in report.imported] == ["a.txt"]
     assert report.ignored == (
         f"{study / 'wave 2'}/ (a folder of 1 transcript: folders are not searched)",
     )
     # A manifest decides: a folder it lists files in is not mentioned, one it does not is.
-    (study / "wave 3").mkdir()
-    (study / "wave 3" / "c.txt").write_text("Interviewer: Hello?\n\nR: Hi once more.\n")
-    (study / "manifest.csv").write_text("file,case\nwave 2/b.txt,second wave\n")
+    _tree(
+        study,
+        {
+            "wave 3/c.txt": HELLO + "Once more.\n",
+            "manifest.csv": "file,case\nwave 2/b.txt,second wave\n",
+        },
+    )
     report = import_paths(project, [study])
     assert [Path(o.path).name for o in report.imported] == ["b.txt"]
     assert report.ignored == (
@@ -560,11 +571,9 @@ def test_a_folder_inside_the_folder_imported_is_said_to_be_left(
 def test_a_project_file_beside_transcripts_is_said_how_to_import(
     project: Project, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "interviews"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Interviewer: Hello?\n\nR: Hi.\n")
-    (folder / "coded.qdpx").write_bytes(b"PK")
-    (folder / "notes.pdf").write_bytes(b"%PDF")
+    folder = _tree(
+        tmp_path / "interviews", {"a.txt": HELLO, "coded.qdpx": "PK", "notes.pdf": "%PDF"}
+    )
     report = import_paths(project, [folder])
     assert [Path(o.path).name for o in report.imported] == ["a.txt"]
     assert report.ignored == (

@@ -123,8 +123,9 @@ def folder_hint(
         if not path.is_dir():
             continue
         try:
-            projects = sorted(p.name for p in path.iterdir() if is_project(p))
-            inside = sorted(p.name for p in path.iterdir() if p.is_dir() and _holds(p))
+            entries = sorted(path.iterdir())
+            projects = [p.name for p in entries if is_project(p)]
+            inside = [p.name for p in entries if p.is_dir() and _readable_files(p)]
         except OSError:  # a hint must never hide the error it adds to
             continue
         if projects:
@@ -172,11 +173,6 @@ def _readable_files(folder: Path) -> list[Path]:
         return _folder_files(folder)
     except OSError:
         return []
-
-
-def _holds(folder: Path) -> bool:
-    """Whether a folder holds transcripts directly (False when it cannot be read)."""
-    return bool(_readable_files(folder))
 
 
 def _with_path(defaults: ImportItem, path: Path) -> ImportItem:

@@ -24,17 +24,6 @@ from qualcope.services import codebook
 from qualcope.services.project import Project
 from tests.tui.transcripts import SMALL_INTERVIEW, store_transcript
 
-
-def screen_rows(svg: str) -> list[str]:
-    """The characters of a snapshot SVG, row by row (to say what differs when one fails)."""
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for x, y, text in re.findall(
-        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
-    ):
-        rows.setdefault(float(y), []).append((float(x), html.unescape(text)))
-    return ["".join(text for _, text in sorted(row)) for _, row in sorted(rows.items())]
-
-
 Cell = tuple[str, str, str]  # a character, its colour and weight, its background
 
 
@@ -142,7 +131,9 @@ def snap_compare(
         same = snap_compare(app, *args, run_before=before, **kwargs)
         if not same and taken and stored.exists():
             old, new = screen_cells(stored.read_text()), screen_cells(taken[-1])
-            old_rows, new_rows = screen_rows(stored.read_text()), screen_rows(taken[-1])
+            old_rows, new_rows = (
+                ["".join(c for c, _, _ in row) for row in rows] for rows in (old, new)
+            )
             if old_rows == new_rows:  # same characters: say which cells changed colour or weight
                 old_rows, new_rows = [_runs(row) for row in old], [_runs(row) for row in new]
             diff = difflib.unified_diff(old_rows, new_rows, "snapshot", "taken", lineterm="", n=0)

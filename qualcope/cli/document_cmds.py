@@ -18,7 +18,7 @@ from qualcope.cli.common import (
     project_location,
     warn_about_storage,
 )
-from qualcope.cli.import_output import speaker_summary
+from qualcope.cli.import_output import interviewer_hint, speaker_summary
 from qualcope.db.sqlite_file import sqlite_file_of
 from qualcope.domain import DocumentRef
 from qualcope.errors import QualcopeError
@@ -334,6 +334,9 @@ def resegment(
     click.echo(", ".join(_count(what, *pair) for what, pair in done.counts.items()))
     if done.repointed:
         click.echo(f"suggestions moved to their new turns: {done.repointed}")
+    hint = interviewer_hint(doc, after)
+    if hint:
+        err_console_print(f"warning: {hint}")
     for note in done.label_notes:
         err_console_print(f"warning: {note}")
     if not done.changed:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qualcope.cli.common import coder_name, common_options, err_console_print, open_project
-from qualcope.cli.import_output import speaker_summary
+from qualcope.cli.import_output import interviewer_hint, speaker_summary
 
 if TYPE_CHECKING:
     from qualcope.interchange.project_snapshot import ExchangeProject
@@ -82,6 +82,9 @@ def _summarise(path: Path, target: str, snapshot: ExchangeProject, report: Excha
     for name, speakers in report.speakers:
         if any(speaker for speaker, _, _ in speakers):
             click.echo(f"  {name}: speakers: {speaker_summary(speakers)}")
+        hint = interviewer_hint(name, speakers)
+        if hint:
+            err_console_print(f"warning: {name}: {hint}")
     for note in report.notes:
         err_console_print(f"note: {note}")
 

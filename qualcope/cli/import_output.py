@@ -8,6 +8,7 @@ ProgressUpdates to a rich bar on stderr.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,9 +121,9 @@ def _imported(outcome: FileOutcome) -> None:
     interviewer = f", {outcome.interviewer_turns} by the interviewer"
     notes = f" ({outcome.message})" if outcome.message else ""
     click.echo(
-        f"imported {outcome.name}: {outcome.words:,} words, {outcome.turns} turns"
+        f"imported {outcome.name}: {_many(outcome.words, 'word')}, {_many(outcome.turns, 'turn')}"
         f"{interviewer if outcome.interviewer_turns else ''}, "
-        f"{outcome.sentences} sentences, {outcome.language}{notes}"
+        f"{_many(outcome.sentences, 'sentence')}, {outcome.language}{notes}"
     )
     if any(name for name, _, _ in outcome.speakers):
         click.echo(f"  speakers: {speaker_summary(outcome.speakers)}")
@@ -133,6 +134,9 @@ def _imported(outcome: FileOutcome) -> None:
         click.echo(f"  changed in the text: {outcome.changes}")
     if outcome.marked.codings:
         click.echo(f"  {marked_summary(outcome.marked)}")
+    hint = interviewer_hint(str(outcome.document_id), outcome.speakers)
+    if hint:
+        err_console_print(f"warning: {outcome.path}: {hint}")
     for note in outcome.label_notes:
         err_console_print(f"warning: {outcome.path}, {note}")
     if outcome.left_out:
@@ -157,6 +161,25 @@ def speaker_summary(speakers: Sequence[tuple[str, int, bool]]) -> str:
         role = "interviewer, " if interviewer else ""
         parts.append(f"{name or '(no label)'} ({role}{count})")
     return ", ".join(parts)
+
+
+def interviewer_hint(document: str, speakers: Sequence[tuple[str, int, bool]]) -> str | None:
+    """What to do when several speakers are named and none is the interviewer: every turn
+    then counts as a respondent's, the interviewer's questions too (in words, reports and
+    suggestions), which a name qualcope does not know as a role word ('Anna:') causes."""
+    named = [name for name, _, _ in speakers if name]
+    if len(named) < 2 or any(interviewer for _, _, interviewer in speakers):
+        return None
+    shown = ", ".join(named[:4]) + (f" and {len(named) - 4} more" if len(named) > 4 else "")
+    return (
+        f"no speaker was taken as the interviewer ({shown}), so every turn counts as a "
+        f"respondent's; if one of them is: qualcope document set {shlex.quote(document)} "
+        f"--interviewer {shlex.quote(named[0])}"
+    )
+
+
+def _many(count: int, thing: str) -> str:
+    return f"{count:,} {thing}{'' if count == 1 else 's'}"
 
 
 def _where(outcome: FileOutcome) -> str:

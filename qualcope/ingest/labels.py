@@ -25,22 +25,35 @@ from dataclasses import dataclass
 from qualcope.ingest.normalise import collapse_spaces
 
 # First word of a label (case-folded) that marks the interviewer's turns.
+# English and Dutch, then French, German, Spanish, Italian and Portuguese (German transcripts
+# by the common transcription rules write 'I:' and 'B:', for Befragte).
 INTERVIEWER_KEYS = frozenset(
     "interviewer interviewster interviewers i int q question moderator facilitator "
-    "researcher onderzoeker vraag interviewerin".split()
+    "researcher onderzoeker vraag interviewerin gespreksleider "
+    "enquêteur enquêtrice enquêteuse intervieweur intervieweuse chercheur chercheuse "
+    "animateur animatrice befrager befragerin moderatorin entrevistador entrevistadora "
+    "investigador investigadora moderador moderadora intervistatore intervistatrice "
+    "ricercatore ricercatrice moderatore moderatrice pesquisador pesquisadora".split()
 )
 RESPONDENT_KEYS = frozenset(
     "respondent respondents r a answer interviewee interviewees participant participants "
-    "geïnterviewde antwoord deelnemer p".split()
+    "geïnterviewde antwoord deelnemer p "
+    "répondant répondante enquêté enquêtée interviewé interviewée participante b befragte "
+    "befragter teilnehmer teilnehmerin entrevistado entrevistada intervistato intervistata "
+    "partecipante respondente".split()
 )
 # First words of labels several people share: a group speaks, never the interviewer.
-GROUP_WORDS = frozenset("both all everyone everybody group several beide allen iedereen".split())
+GROUP_WORDS = frozenset(
+    "both all everyone everybody group several beide allen iedereen tous toutes alle todos "
+    "todas tutti entrambi ambos".split()
+)
 _JOINERS = frozenset({"&", "/", "+", "and", "en", "und", "et", "y"})
 _JOINT = re.compile(r"[&/+,]|\b(?:and|en|und|et)\b", re.IGNORECASE)
 # Bracketed words that are transcription notes, not speakers.
 NOTE_WORDS = frozenset(
     "laughs laughter laughing inaudible pause crosstalk silence unclear coughs sighs music "
-    "noise redacted applause lacht onverstaanbaar stilte pauze gelach".split()
+    "noise redacted applause lacht onverstaanbaar stilte pauze gelach rires rire "
+    "incompréhensible lachen unverständlich risas pausa risate incomprensibile risos".split()
 )
 # Capitalised words that start header or prose lines ("Date: 12 May") rather than turns.
 NOT_SPEAKERS = frozenset(

@@ -264,6 +264,43 @@ def test_import_prints_speakers_preamble_changes_and_labels_not_taken(
     assert "Peter Smit (1 turn)" in fixed.stdout and "warning" not in fixed.stderr
 
 
+def test_named_speakers_without_an_interviewer_are_warned_about_with_the_fix(
+    db: Path, tmp_path: Path
+) -> None:
+    """'Anna:' and 'Marie:' are both taken as respondents: the interviewer's questions would
+    be counted and coded as answers. The import says so and gives the command that fixes it;
+    the command it gives does, and a transcript with a role word is not warned about."""
+    names = tmp_path / "names.txt"
+    names.write_text("Anna: How did it start?\nMarie: With a school.\nAnna: Then?\n", "utf-8")
+    result = invoke(db, "import", str(names), "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "speakers: Anna (2 turns), Marie (1 turn)" in result.stdout
+    warning = next(line for line in result.stderr.splitlines() if "interviewer" in line)
+    assert warning.startswith(f"warning: {names}: no speaker was taken as the interviewer")
+    command = warning.split("if one of them is: qualcope ")[1]
+    assert command == "document set 1 --interviewer Anna"
+    fixed = invoke(db, *command.split())
+    assert "interviewer turns: 0 -> 2" in fixed.stdout, fixed.stderr
+    resegmented = invoke(db, "document", "resegment", "names.txt")
+    assert "Anna (interviewer, 2 turns)" in resegmented.stdout
+    assert "no speaker was taken" not in resegmented.stderr
+
+    roles = tmp_path / "roles.txt"
+    roles.write_text("Enquêteur : Et alors ?\nMarie : Rien.\n", "utf-8")
+    result = invoke(db, "import", str(roles))
+    assert "2 turns, 1 by the interviewer, 2 sentences, fr (language guessed as fr)" in (
+        result.stdout
+    )
+    assert "warning" not in result.stderr
+
+
+def test_one_of_each_is_counted_in_the_singular(db: Path, tmp_path: Path) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text("Yes.", encoding="utf-8")
+    result = invoke(db, "import", str(one), "--lang", "en")
+    assert "imported one.txt: 1 word, 1 turn, 1 sentence, en" in result.stdout
+
+
 def test_a_batch_where_every_file_fails_still_ends_with_its_summary(
     db: Path, tmp_path: Path
 ) -> None:

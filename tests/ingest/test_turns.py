@@ -131,6 +131,30 @@ def layout_of(text: str, *interviewers: str) -> list[tuple[str | None, bool, str
     return spoken(text, find_turns(text, interviewers).turns)
 
 
+@pytest.mark.parametrize(
+    "interviewer, respondent, note",
+    [
+        ("Enquêteur", "Enquêtée", "rires"),
+        ("Intervieweuse", "Répondant 2", "incompréhensible"),
+        ("I", "B", "lacht"),  # the German transcription rules: Interviewer, Befragte
+        ("Befragerin", "Teilnehmer 3", "unverständlich"),
+        ("Entrevistadora", "Entrevistado", "risas"),
+        ("Intervistatore", "Intervistata", "risate"),
+        ("Pesquisador", "Participante 1", "risos"),
+    ],
+)
+def test_role_words_of_other_european_languages(
+    interviewer: str, respondent: str, note: str
+) -> None:
+    """Each label speaks once and is a role word, so a sure label: the interviewer's turns are
+    marked, the respondent's are not, and a bracketed laugh stays in the respondent's turn."""
+    text = f"{interviewer} : Et alors ?\n{respondent}: Ja. [{note}] Sí.\n"
+    assert layout_of(text) == [
+        (interviewer, True, "Et alors ?"),
+        (respondent, False, f"Ja. [{note}] Sí."),
+    ]
+
+
 def test_otter_export_with_header_block_bare_label_line_and_footer() -> None:
     text = (
         "Interview Maria - Otter.ai\n"

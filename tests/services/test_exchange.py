@@ -347,6 +347,11 @@ def test_the_cli_exports_and_imports_a_project(tmp_path: Path) -> None:
         "  admin-1.txt: speakers: Automation (1 turn), Max Bigman (30 turns), admin-1 (55 turns)"
         in result.stdout
     )
+    assert (
+        "warning: admin-1.txt: no speaker was taken as the interviewer (Automation, Max Bigman, "
+        "admin-1), so every turn counts as a respondent's; if one of them is: qualcope document "
+        "set admin-1.txt --interviewer Automation" in result.stderr
+    )
     # qc names its selections 'line:6': no quote checked any of them, and the user is told
     assert (
         "  205 codings placed by position alone (the file quotes no text to check "

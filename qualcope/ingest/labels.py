@@ -182,7 +182,7 @@ class Candidate:
     """A label found at a line start (or shown by the file's structure)."""
 
     label: str
-    style: str  # colon | bracket | md | line (Otter) | caps | bare | hint | given
+    style: str  # colon | bracket | md | line (Otter) | caps | bare | tab | dash | hint | given
     stamped: bool = False
 
 

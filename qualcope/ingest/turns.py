@@ -28,6 +28,7 @@ from qualcope.domain import SegmentSpec
 from qualcope.ingest.base import LabelHint
 from qualcope.ingest.labels import (
     CAPS_NOT_SPEAKERS,
+    NOT_SPEAKERS,
     NOTE_WORDS,
     Candidate,
     accepted_labels,
@@ -71,6 +72,15 @@ _CAPS_LINE = (
 # A short line of capitalised words alone before text: a label line whose timestamp is
 # missing, in transcripts that use label lines (reported when not a known speaker).
 _NAME_LINE = r"[ \t]*(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-&()]+){0,4})[ \t]*\n(?=[ \t]*\S)"
+# A label set off by a tab (a table pasted as text, a Word table without a header row:
+# ``Maria<TAB>Yes, we...``, with a timestamp cell before or after the label) or by a spaced
+# dash (``Maria - Yes, we...``). Both shapes are also prose and data, so they count only in a
+# text that alternates between speakers in that shape (``_alternating``).
+_TAB_LINE = (
+    rf"[ \t]*(?:[\[(]?(?P<ts_a>{_TIME})[\])]?\t+)?(?P<label>[^\W\d_][^\t\n:]{{0,59}}?) *\t+"
+    rf"[ \t]*(?:[\[(]?(?P<ts_b>{_TIME})[\])]?[ \t]+)?(?=\S)"
+)
+_DASH_LINE = r"[ \t]*(?P<label>[^\W\d_][^\t\n:]{0,59}?)[ \t]+[-–—][ \t]+(?=\S)"
 _FOOTER = re.compile(
     r"^[ \t]*\[?(?:transcribed\ (?:by|with|using)|transcription\ (?:by|service)|"
     r"transcript(?:ion)?\ (?:generated|created|produced|provided)\ by|powered\ by|"
@@ -183,6 +193,38 @@ def _caps_lines(text: str) -> list[_Found]:
     return found
 
 
+def _separated_lines(text: str) -> list[_Found]:
+    """Labels set off by a tab or a spaced dash, when the text alternates in that shape."""
+    found: list[_Found] = []
+    shapes = []
+    if "\t" in text:
+        shapes.append((_TAB_LINE, "tab"))
+    if " - " in text or " – " in text or " — " in text:
+        shapes.append((_DASH_LINE, "dash"))
+    for pattern, style in shapes:
+        lines = []
+        for start, match in _line_starts(pattern, text):
+            label = collapse_spaces(match.group("label"))
+            if plausible(label) and name_like(label) and label.casefold() not in NOTE_WORDS:
+                stamp = match.groupdict().get("ts_a") or match.groupdict().get("ts_b")
+                lines.append((start, match.end(), label, style, stamp))
+        if _alternating(lines):
+            found.extend(lines)
+    return found
+
+
+def _alternating(lines: list[_Found]) -> bool:
+    """Whether at least two labels each start two lines or more: speakers taking turns, not
+    a table of values or prose that happens to hold a dash."""
+    uses = Counter(label_key(item[2]) for item in lines)
+    recurring = [
+        key
+        for key, count in uses.items()
+        if count >= 2 and key not in NOT_SPEAKERS and key not in CAPS_NOT_SPEAKERS
+    ]
+    return len(recurring) >= 2
+
+
 def find_turns(
     text: str,
     interviewers: Sequence[str] = (),
@@ -197,6 +239,7 @@ def find_turns(
     found = _label_lines(text)
     if "\n" in text:
         found.extend(_caps_lines(text))
+    found.extend(_separated_lines(text))
     for hint in hints:
         stamp = str(hint.timestamp) if hint.timestamp is not None else None
         found.append((hint.start, hint.content, hint.label, "hint", stamp))
@@ -271,7 +314,9 @@ def _choose(found: list[_Found], accepted: set[str]) -> tuple[list[_Found], list
     """The accepted labels, one per line start (a structure hint first), and the rejected."""
     by_start: dict[int, _Found] = {}
     rejected: list[_Found] = []
-    rank = {"hint": 0, "bare": 1}
+    # At one line start: what the structure shows, then a label line, a tab or a dash label
+    # ('Maria<TAB>Yes: we did' is Maria's, not a colon label 'Maria Yes').
+    rank = {"hint": 0, "bare": 1, "tab": 1, "dash": 1}
     taken = {label: label_key(label) in accepted for label in {item[2] for item in found}}
     for item in found:
         if not taken[item[2]]:

@@ -339,3 +339,54 @@ def test_prose_with_a_colon_in_a_labelled_transcript_stays_in_its_turn_quietly()
     layout = find_turns(text)
     assert [t.speaker for t in layout.turns] == ["Interviewer", "Respondent", "Interviewer"]
     assert layout.notes == []
+
+
+# ---------------------------------------------------------------- tab and dash separators
+def test_a_table_pasted_as_text_has_its_speakers_in_the_first_cell() -> None:
+    text = (
+        "Interviewer\tHow did it start?\n"
+        "Maria Jansen\t00:00:05\tWith a school: we asked the city.\n"
+        "Interviewer\tAnd then?\n"
+        "00:01:10\tMaria Jansen\tWe waited.\n"
+    )
+    layout = find_turns(text)
+    assert spoken(text, layout.turns) == [
+        ("Interviewer", True, "How did it start?"),
+        ("Maria Jansen", False, "With a school: we asked the city."),
+        ("Interviewer", True, "And then?"),
+        ("Maria Jansen", False, "We waited."),
+    ]
+    assert [t.meta for t in layout.turns] == [None, {"start": 5.0}, None, {"start": 70.0}]
+
+
+@pytest.mark.parametrize("dash", ["-", "–", "—"])
+def test_labels_set_off_by_a_spaced_dash(dash: str) -> None:
+    text = (
+        f"Interviewer {dash} How did it start?\n\nJean-Pierre {dash} With a school - an old one."
+        f"\n\nInterviewer {dash} And then?\n\nJean-Pierre {dash} We waited.\n\n"
+        f"Peter Smit {dash} I disagree.\n"
+    )
+    assert layout_of(text) == [
+        ("Interviewer", True, "How did it start?"),
+        ("Jean-Pierre", False, "With a school - an old one."),
+        ("Interviewer", True, "And then?"),
+        ("Jean-Pierre", False, "We waited."),
+        ("Peter Smit", False, "I disagree."),  # once, but in a transcript of dash labels
+    ]
+
+
+def test_tabs_and_dashes_that_are_not_turns_stay_preamble_or_prose() -> None:
+    # a table of values before a colon transcript: each row once, so no speakers
+    table = "Participant\tP3\nInterviewer\tAnna\nDate\t12 May\n\n"
+    text = table + "Anna: Shall we?\nP3: Yes.\nAnna: Ok."
+    layout = find_turns(text)
+    assert [text[p.start : p.end] for p in layout.preambles] == [table.strip()]
+    assert [t.speaker for t in layout.turns] == ["Anna", "P3", "Anna"] and not layout.notes
+    for prose in (
+        # dashes in prose, one name-like start recurring
+        "Amsterdam - the city - was slow.\nAmsterdam - again - said no.\nWe waited - a year.",
+        # a table whose first column repeats one value only
+        "Budget\tItem\nCity\t100\nCity\t200\nCity\t300",
+    ):
+        layout = find_turns(prose)
+        assert spoken(prose, layout.turns) == [(None, False, prose)] and not layout.notes

@@ -79,12 +79,16 @@ def import_(ctx: click.Context, file: Path, positions: str, skip_ambiguous: bool
     )
     if report.located:
         err_console_print(f"note: {report.located} codings were placed where their quote stands")
+    if report.inside_words:
+        err_console_print(
+            f"warning: {len(report.inside_words)} of them stand inside a longer word, where "
+            f"the passage the row meant may not be (lines {_lines(report.inside_words)}); "
+            "check them, or give their start and end"
+        )
     if report.ambiguous:
-        lines = ", ".join(str(line) for line in report.ambiguous[:20])
-        more = " ..." if len(report.ambiguous) > 20 else ""
         err_console_print(
             f"note: {len(report.ambiguous)} rows were left out: their quote stands more than "
-            f"once in its document (lines {lines}{more}); give their start and end"
+            f"once in its document (lines {_lines(report.ambiguous)}); give their start and end"
         )
     if report.unquoted:
         err_console_print(
@@ -139,3 +143,7 @@ def export(ctx: click.Context, file: Path, only_coder: str | None, positions: st
 
 def register(group: click.Group) -> None:
     group.add_command(codings)
+
+
+def _lines(lines: tuple[int, ...], shown: int = 20) -> str:
+    return ", ".join(str(line) for line in lines[:shown]) + (" ..." if len(lines) > shown else "")

@@ -60,6 +60,9 @@ class CodingsImportReport:
     stored_only: tuple[str, ...] = ()  # documents whose file positions are unknown
     located: int = 0  # rows placed by their quote (no start and end)
     ambiguous: tuple[int, ...] = ()  # lines left out: their quote is in the document twice
+    # Lines placed by a quote that stands only inside a longer word ('care' in 'healthcare'):
+    # a coding may cut a word, but here the passage the row meant may not be in the text.
+    inside_words: tuple[int, ...] = ()
     notes: tuple[str, ...] = ()  # how the file's columns were read
 
 
@@ -120,6 +123,7 @@ def import_codings(
         stored_only=tuple(sorted(importer.stored_only)),
         located=importer.located,
         ambiguous=tuple(importer.ambiguous),
+        inside_words=tuple(importer.inside_words),
         notes=tuple(notes),
     )
 
@@ -148,6 +152,7 @@ class _Importer:
         self.skip_ambiguous = False
         self.located = 0
         self.ambiguous: list[int] = []
+        self.inside_words: list[int] = []
         self.places = QuotePlaces()
 
     def error(self, message: str, line: int) -> ImportFileError:
@@ -214,6 +219,12 @@ class _Importer:
                 line,
             )
         self.located += 1
+        start, end = spans[0]
+        text = doc.text
+        if (0 < start and text[start - 1].isalnum() and text[start].isalnum()) or (
+            end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+        ):
+            self.inside_words.append(line)
         return spans[0]
 
     def code(self, path: str, line: int) -> Code:

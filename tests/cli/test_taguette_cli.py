@@ -45,4 +45,5 @@ def test_taguettes_highlights_csv_lands_on_the_transcripts_imported_from_word_fi
     assert "1892 codings added" in done.stderr
     assert "note: 1892 codings were placed where their quote stands" in done.stderr
     assert "note: 38 rows were left out: their quote stands more than once" in done.stderr
+    assert "inside a longer word" not in done.stderr  # Taguette highlights whole words
     assert run("doctor", cwd=tmp_path).returncode == 0

@@ -239,6 +239,22 @@ def test_a_quote_found_nowhere_or_twice_stops_the_import_unless_twice_is_skipped
     assert (report.added, report.ambiguous) == (1, (2,))
 
 
+def test_a_quote_found_only_inside_a_longer_word_is_placed_and_listed(
+    coded: Project, tmp_path: Path
+) -> None:
+    """'olunteer' stands once, inside 'volunteers': placed (a coding may cut a word), but the
+    line is listed, since the passage the row meant may not be in the text at all. A quote
+    of whole words is not listed, nor one that ends the text."""
+    sheet = tmp_path / "cut.csv"
+    sheet.write_text(
+        f"file,code,quote\ntalk.txt,Avoidance,olunteer\ntalk.txt,Trade-off,{CONFLICT}\n"
+        f"talk.txt,Escalation,{TEXT.split()[-1]}\n",
+        encoding="utf-8",
+    )
+    report = import_codings(coded, sheet)
+    assert (report.added, report.located, report.inside_words) == (3, 3, (2,))
+
+
 def test_without_positions_a_quote_column_is_needed(coded: Project, tmp_path: Path) -> None:
     (tmp_path / "bare.csv").write_text("file,code\ntalk.txt,Avoidance\n")
     with pytest.raises(ImportFileError, match="missing column\\(s\\) start, end"):

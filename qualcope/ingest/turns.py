@@ -26,6 +26,7 @@ from operator import itemgetter
 
 from qualcope.domain import SegmentSpec
 from qualcope.ingest.base import LabelHint
+from qualcope.ingest.header_lines import header_lines
 from qualcope.ingest.labels import (
     CAPS_NOT_SPEAKERS,
     NOT_SPEAKERS,
@@ -257,6 +258,10 @@ def find_turns(
     labels, rejected = _choose(found, accepted)
     if not labels:
         return TurnLayout(paragraph_turns(text))
+    header, named = header_lines(text, labels)
+    if 0 < header < len(labels):  # 'Interviewer: Anna de Vries' above the talk: preamble
+        labels = labels[header:]
+        interviewers = [*interviewers, *named]
     if any(f[3] in ("line", "caps") for f in found):
         taken = {f[0] for f in labels}
         rejected.extend(_unknown_name_lines(text, accepted, taken, labels[0][0]))

@@ -1,0 +1,119 @@
+"""A transcript's header of role lines: ``Interviewer: Anna de Vries`` above the talk.
+
+Many transcripts open with who took part, in the shape of a turn::
+
+    Interview 7
+    Interviewer: Anna de Vries
+    Interviewee: Karel Peeters (coordinator)
+    Date: 12 March 2023
+
+    Anna: How did it start?
+    Karel: With a school.
+
+Read as turns, ``Interviewer`` would say "Anna de Vries", and Anna's questions would count as a
+respondent's answers. A leading labelled line is a header line when its label is a role word
+used nowhere else, its words are one short name, and either that name is a speaker's label
+later on (``Anna`` for ``Anna de Vries``; ``AdV`` for ``Anna de Vries (AdV)``) or a label of
+the same role speaks at least twice later (``Interviewer: Dr. Smith`` above ``I:`` turns).
+Header lines are preamble; a speaker the interviewer's header line names is the interviewer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from qualcope.ingest.labels import (
+    INTERVIEWER_KEYS,
+    PARTICLES,
+    RESPONDENT_KEYS,
+    base_of,
+    label_key,
+    name_like,
+    plausible,
+    role_word,
+)
+
+# (line start, content start, label, style, timestamp), as ``turns`` finds labels.
+Found = tuple[int, int, str, str, str | None]
+MAX_NAME_WORDS = 6
+# Label shapes a header line can take: not a label line of its own (Otter, film caps).
+_HEADER_STYLES = frozenset({"colon", "md", "bracket", "hint", "tab", "dash"})
+
+
+def header_lines(text: str, labels: Sequence[Found]) -> tuple[int, list[str]]:
+    """How many of the leading ``labels`` are header lines, and the later speakers' labels
+    that an interviewer's header line names (the interviewer's turns)."""
+    uses = Counter(label_key(item[2]) for item in labels)
+    taken = 0
+    interviewers: list[str] = []
+    for index, (_start, content, label, style, _stamp) in enumerate(labels):
+        role = role_word(label)
+        if not role or style not in _HEADER_STYLES or uses[label_key(label)] != 1:
+            break
+        end = text.find("\n", content)
+        name = text[content : end if end >= 0 else len(text)].strip()
+        if not _one_name(name):
+            break
+        later = labels[index + 1 :]
+        named = _named(name, later)
+        if not named and not _same_role_speaks(role, later, uses):
+            break
+        taken = index + 1
+        if role in INTERVIEWER_KEYS:
+            interviewers.extend(n for n in named if n not in interviewers)
+    return taken, interviewers
+
+
+def _one_name(value: str) -> bool:
+    """A short name: capitalised words, no comma, no sentence's end ('Welcome Karel.' is
+    said, not a header; 'Anna V.' ends with an initial)."""
+    base = base_of(value)
+    words = base.split()
+    if not words or len(words) > MAX_NAME_WORDS or "," in base:
+        return False
+    if base.endswith((".", "!", "?")) and not (len(words[-1]) == 2 and words[-1][0].isupper()):
+        return False
+    return plausible(value) and name_like(value)
+
+
+def _aliases(name: str) -> set[str]:
+    """The keys a later label may give the named person by: the whole name, each of its
+    words but particles ('anna', 'vries'), its qualifier ('adv')."""
+    base = base_of(name)
+    keys = {label_key(base)}
+    keys.update(
+        word.strip(".").casefold() for word in base.split() if word.casefold() not in PARTICLES
+    )
+    qualifier = name[len(base) :].strip().strip("()")
+    if qualifier:
+        keys.add(label_key(qualifier))
+    keys.discard("")
+    return keys
+
+
+def _named(name: str, later: Sequence[Found]) -> list[str]:
+    """Labels of later lines that name the person of a header line."""
+    aliases = _aliases(name)
+    found: list[str] = []
+    for item in later:
+        label = item[2]
+        if label not in found and (
+            label_key(label) in aliases or label_key(base_of(label)) in aliases
+        ):
+            found.append(label)
+    return found
+
+
+def _family(role: str) -> str:
+    if role in INTERVIEWER_KEYS:
+        return "interviewer"
+    return "respondent" if role in RESPONDENT_KEYS else ""
+
+
+def _same_role_speaks(role: str, later: Sequence[Found], uses: Counter[str]) -> bool:
+    """Whether a later label of the same role (interviewer or respondent) speaks twice."""
+    family = _family(role)
+    return bool(family) and any(
+        _family(role_word(item[2])) == family and uses[label_key(item[2])] >= 2 for item in later
+    )

@@ -12,7 +12,7 @@ Many transcripts open with who took part, in the shape of a turn::
 
 Read as turns, ``Interviewer`` would say "Anna de Vries", and Anna's questions would count as a
 respondent's answers. A leading labelled line is a header line when its label is a role word
-used nowhere else, its words are one short name, and either that name is a speaker's label
+used nowhere else, its words are a few short names, and either one of them is a speaker's label
 later on (``Anna`` for ``Anna de Vries``; ``AdV`` for ``Anna de Vries (AdV)``) or a label of
 the same role speaks at least twice later (``Interviewer: Dr. Smith`` above ``I:`` turns).
 Header lines are preamble; a speaker the interviewer's header line names is the interviewer.
@@ -20,11 +20,13 @@ Header lines are preamble; a speaker the interviewer's header line names is the 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from qualcope.ingest.labels import (
     INTERVIEWER_KEYS,
+    MAX_LABEL_CHARS,
     PARTICLES,
     RESPONDENT_KEYS,
     base_of,
@@ -37,6 +39,7 @@ from qualcope.ingest.labels import (
 # (line start, content start, label, style, timestamp), as ``turns`` finds labels.
 Found = tuple[int, int, str, str, str | None]
 MAX_NAME_WORDS = 6
+_LIST = re.compile(r"\s*(?:[,&/;]|\b(?:and|en|und|et|y|e)\b)\s*")
 # Label shapes a header line can take: not a label line of its own (Otter, film caps).
 _HEADER_STYLES = frozenset({"colon", "md", "bracket", "hint", "tab", "dash"})
 
@@ -44,19 +47,23 @@ _HEADER_STYLES = frozenset({"colon", "md", "bracket", "hint", "tab", "dash"})
 def header_lines(text: str, labels: Sequence[Found]) -> tuple[int, list[str]]:
     """How many of the leading ``labels`` are header lines, and the later speakers' labels
     that an interviewer's header line names (the interviewer's turns)."""
-    uses = Counter(label_key(item[2]) for item in labels)
+    uses: Counter[str] = Counter()  # counted when a line first looks like a header line
     taken = 0
     interviewers: list[str] = []
     for index, (_start, content, label, style, _stamp) in enumerate(labels):
         role = role_word(label)
-        if not role or style not in _HEADER_STYLES or uses[label_key(label)] != 1:
+        if not role or style not in _HEADER_STYLES:
             break
         end = text.find("\n", content)
-        name = text[content : end if end >= 0 else len(text)].strip()
-        if not _one_name(name):
+        names = _names(text[content : end if end >= 0 else len(text)].strip())
+        if not names:
+            break
+        if not uses:
+            uses.update(label_key(item[2]) for item in labels)
+        if uses[label_key(label)] != 1:
             break
         later = labels[index + 1 :]
-        named = _named(name, later)
+        named = _named(names, later)
         if not named and not _same_role_speaks(role, later, uses):
             break
         taken = index + 1
@@ -65,36 +72,36 @@ def header_lines(text: str, labels: Sequence[Found]) -> tuple[int, list[str]]:
     return taken, interviewers
 
 
-def _one_name(value: str) -> bool:
-    """A short name: capitalised words, no comma, no sentence's end ('Welcome Karel.' is
-    said, not a header; 'Anna V.' ends with an initial)."""
+def _names(value: str) -> list[str]:
+    """The people a header line's words name ('Karel, Els and Jan'), or [] when they are not
+    a few short names ('Welcome Karel.' is said, not a header; 'Anna V.' ends with an
+    initial)."""
     base = base_of(value)
-    words = base.split()
-    if not words or len(words) > MAX_NAME_WORDS or "," in base:
-        return False
-    if base.endswith((".", "!", "?")) and not (len(words[-1]) == 2 and words[-1][0].isupper()):
-        return False
-    return plausible(value) and name_like(value)
+    if not base or len(base) > MAX_LABEL_CHARS or not plausible(base):
+        return []
+    names = [part.strip() for part in _LIST.split(base)]
+    if not all(names):
+        return []
+    for name in names:
+        words = name.split()
+        if len(words) > MAX_NAME_WORDS or not name_like(name):
+            return []
+        if name.endswith((".", "!", "?")) and not (len(words[-1]) == 2 and words[-1][0].isupper()):
+            return []
+    qualifier = value[len(base) :].strip().strip("()")
+    return [*names, qualifier] if qualifier and name_like(qualifier) else names
 
 
-def _aliases(name: str) -> set[str]:
-    """The keys a later label may give the named person by: the whole name, each of its
-    words but particles ('anna', 'vries'), its qualifier ('adv')."""
-    base = base_of(name)
-    keys = {label_key(base)}
-    keys.update(
-        word.strip(".").casefold() for word in base.split() if word.casefold() not in PARTICLES
-    )
-    qualifier = name[len(base) :].strip().strip("()")
-    if qualifier:
-        keys.add(label_key(qualifier))
-    keys.discard("")
-    return keys
-
-
-def _named(name: str, later: Sequence[Found]) -> list[str]:
-    """Labels of later lines that name the person of a header line."""
-    aliases = _aliases(name)
+def _named(names: list[str], later: Sequence[Found]) -> list[str]:
+    """Labels of later lines that name a person of a header line: by the whole name, one of
+    its words but particles ('Anna' for 'Anna de Vries'), or its qualifier ('AdV')."""
+    aliases: set[str] = set()
+    for name in names:
+        aliases.add(label_key(name))
+        aliases.update(
+            word.strip(".").casefold() for word in name.split() if word.casefold() not in PARTICLES
+        )
+    aliases.discard("")
     found: list[str] = []
     for item in later:
         label = item[2]

@@ -67,3 +67,11 @@ def test_a_role_label_that_speaks_again_is_never_a_header() -> None:
     turns, preambles = read(text)
     assert [who for who, _, _ in turns] == ["Interviewer", "Karel", "Interviewer", "Karel"]
     assert preambles == []
+
+
+def test_a_header_listing_several_people() -> None:
+    header = "Interviewers: Anna de Vries and Ben Smit\nParticipants: Karel, Els & Jan"
+    text = f"{header}\n\n{TALK}Els: Me too.\nBen: Thanks.\n"
+    turns, preambles = read(text)
+    assert preambles == [header]
+    assert [(who, asks) for who, asks, _ in turns][-2:] == [("Els", False), ("Ben", True)]

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qualcope.cli.common import common_options, err_console_print, open_project
+from qualcope.wording import plural
 
 
 @click.group(
@@ -74,11 +75,12 @@ def import_(ctx: click.Context, file: Path, positions: str, skip_ambiguous: bool
         err_console_print(f"{file}: {note}")
     coders = f"; new coders: {', '.join(report.coders_created)}" if report.coders_created else ""
     err_console_print(
-        f"{file}: {report.added} codings added, {report.already_present} already present, "
-        f"{report.links} links{coders}"
+        f"{file}: {plural(report.added, 'coding')} added, {report.already_present:,} already "
+        f"present, {plural(report.links, 'link')}{coders}"
     )
     if report.located:
-        err_console_print(f"note: {report.located} codings were placed where their quote stands")
+        placed = "coding was" if report.located == 1 else "codings were"
+        err_console_print(f"note: {report.located:,} {placed} placed where their quote stands")
     if report.inside_words:
         err_console_print(
             f"warning: {len(report.inside_words)} of them stand inside a longer word, where "
@@ -87,18 +89,19 @@ def import_(ctx: click.Context, file: Path, positions: str, skip_ambiguous: bool
         )
     if report.ambiguous:
         err_console_print(
-            f"note: {len(report.ambiguous)} rows were left out: their quote stands more than "
-            f"once in its document (lines {_lines(report.ambiguous)}); give their start and end"
+            f"note: {plural(len(report.ambiguous), 'row was', 'rows were')} left out: their "
+            f"quote stands more than once in its document (lines {_lines(report.ambiguous)}); "
+            "give their start and end"
         )
     if report.unquoted:
         err_console_print(
-            f"note: {report.unquoted} codings had no quote: their text was taken from the "
-            "documents at the given positions and could not be checked "
+            f"note: {plural(report.unquoted, 'coding')} had no quote: their text was taken "
+            "from the documents at the given positions and could not be checked "
             "(`qualcope doctor` lists them)"
         )
     if report.widened:
         err_console_print(
-            f"note: {report.widened} spans began or ended inside a character qualcope "
+            f"note: {plural(report.widened, 'span')} began or ended inside a character qualcope "
             "changed at import (the two halves of a CRLF line break, an accent composed with "
             "its letter): they were widened to the whole character"
         )
@@ -138,7 +141,7 @@ def export(ctx: click.Context, file: Path, only_coder: str | None, positions: st
 
     with open_project(ctx) as project:
         count = export_codings(project, file, coder=only_coder, positions=positions)
-    err_console_print(f"wrote {count} codings to {file} ({positions} positions)")
+    err_console_print(f"wrote {plural(count, 'coding')} to {file} ({positions} positions)")
 
 
 def register(group: click.Group) -> None:

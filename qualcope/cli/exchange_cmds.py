@@ -11,6 +11,7 @@ import click
 
 from qualcope.cli.common import coder_name, common_options, err_console_print, open_project
 from qualcope.cli.import_output import interviewer_hint, speaker_summary
+from qualcope.wording import plural
 
 if TYPE_CHECKING:
     from qualcope.interchange.project_snapshot import ExchangeProject
@@ -90,7 +91,7 @@ def _summarise(path: Path, target: str, snapshot: ExchangeProject, report: Excha
 
 
 def _count(count: int, kinds: str) -> str:
-    return f"{count:,} {kinds[:-1] if count == 1 else kinds}"
+    return plural(count, kinds[:-1], kinds)
 
 
 def _detail(count: int, phrase: str) -> str:

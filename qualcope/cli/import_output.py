@@ -18,6 +18,7 @@ import click
 
 from qualcope.cli.common import err_console_print
 from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
+from qualcope.wording import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -121,9 +122,9 @@ def _imported(outcome: FileOutcome) -> None:
     interviewer = f", {outcome.interviewer_turns} by the interviewer"
     notes = f" ({outcome.message})" if outcome.message else ""
     click.echo(
-        f"imported {outcome.name}: {_many(outcome.words, 'word')}, {_many(outcome.turns, 'turn')}"
+        f"imported {outcome.name}: {plural(outcome.words, 'word')}, {plural(outcome.turns, 'turn')}"
         f"{interviewer if outcome.interviewer_turns else ''}, "
-        f"{_many(outcome.sentences, 'sentence')}, {outcome.language}{notes}"
+        f"{plural(outcome.sentences, 'sentence')}, {outcome.language}{notes}"
     )
     if any(name for name, _, _ in outcome.speakers):
         click.echo(f"  speakers: {speaker_summary(outcome.speakers)}")
@@ -157,7 +158,7 @@ def speaker_summary(speakers: Sequence[tuple[str, int, bool]]) -> str:
     """'Interviewer (interviewer, 20 turns), Marleen (19 turns)'."""
     parts = []
     for name, turns, interviewer in speakers:
-        count = f"{turns} turn{'s' if turns != 1 else ''}"
+        count = plural(turns, "turn")
         role = "interviewer, " if interviewer else ""
         parts.append(f"{name or '(no label)'} ({role}{count})")
     return ", ".join(parts)
@@ -176,10 +177,6 @@ def interviewer_hint(document: str, speakers: Sequence[tuple[str, int, bool]]) -
         f"respondent's; if one of them is: qualcope document set {shlex.quote(document)} "
         f"--interviewer {shlex.quote(named[0])}"
     )
-
-
-def _many(count: int, thing: str) -> str:
-    return f"{count:,} {thing}{'' if count == 1 else 's'}"
 
 
 def _where(outcome: FileOutcome) -> str:

@@ -39,9 +39,9 @@ from qualcope.ingest.office_layout import (
     assemble,
     has_words,
     header_footer_phrase,
-    plural,
 )
 from qualcope.ingest.office_package import Package
+from qualcope.wording import plural
 
 WORD = "Word document (.docx)"
 _MAX_STYLE_DEPTH = 32  # basedOn chains followed at most this far (a cycle must not loop)

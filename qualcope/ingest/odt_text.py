@@ -24,10 +24,10 @@ from qualcope.ingest.office_layout import (
     assemble,
     has_words,
     header_footer_phrase,
-    plural,
     read_table,
 )
 from qualcope.ingest.office_package import Package
+from qualcope.wording import plural
 
 ODT = "OpenDocument text (.odt)"
 

@@ -334,11 +334,6 @@ def assemble(lines: Sequence[Line], left_out: Sequence[str] = ()) -> RawText:
     return RawText("\n".join(line.text for line in lines), tuple(hints), tuple(left_out))
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """'1 comment', '2 comments'."""
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
-
-
 def header_footer_phrase(header: bool, footer: bool) -> str | None:
     """The left-out phrase for text in page headers and footers."""
     if header and footer:

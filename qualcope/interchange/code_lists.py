@@ -24,8 +24,8 @@ from pathlib import Path
 
 from qualcope.domain import PATH_SEPARATOR, CodebookSpec
 from qualcope.errors import CodebookError
-from qualcope.ingest.office_layout import plural
 from qualcope.interchange import codebook_rules as rules
+from qualcope.wording import plural
 
 NAME_COLUMNS = ("code", "name", "tag", "node", "code name", "code_name")
 DESCRIPTION_COLUMNS = ("description", "code.description", "memo", "definition")

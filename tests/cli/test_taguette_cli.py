@@ -22,7 +22,7 @@ def test_the_real_taguette_export_imports_into_a_new_project_that_checks_clean(
     doctor = run("--db", "study.db", "doctor", cwd=tmp_path)
     assert doctor.returncode == 0 and "no problems found" in doctor.stdout + doctor.stderr
     codings = run("--db", "study.db", "codings", "export", "all.csv", cwd=tmp_path)
-    assert "wrote 1930 codings" in codings.stderr
+    assert "wrote 1,930 codings" in codings.stderr
     again = run("--db", "study.db", "import", str(export), cwd=tmp_path)
     assert again.returncode != 0 and "import a whole project into a new one" in again.stderr
 
@@ -42,8 +42,8 @@ def test_taguettes_highlights_csv_lands_on_the_transcripts_imported_from_word_fi
     assert "is in P2_GMT20211119.odt 3 times" in refused.stderr  # never placed by a guess
     done = run("codings", "import", str(highlights), "--skip-ambiguous", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "1892 codings added" in done.stderr
-    assert "note: 1892 codings were placed where their quote stands" in done.stderr
+    assert "1,892 codings added" in done.stderr
+    assert "note: 1,892 codings were placed where their quote stands" in done.stderr
     assert "note: 38 rows were left out: their quote stands more than once" in done.stderr
     assert "inside a longer word" not in done.stderr  # Taguette highlights whole words
     assert run("doctor", cwd=tmp_path).returncode == 0

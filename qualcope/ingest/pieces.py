@@ -14,10 +14,18 @@ from dataclasses import dataclass, field
 
 from qualcope.domain import SegmentSpec
 from qualcope.ingest.base import Piece
-from qualcope.ingest.labels import Candidate, accepted_labels, is_interviewer, label_key
+from qualcope.ingest.labels import (
+    CAPS_NOT_SPEAKERS,
+    NOT_SPEAKERS,
+    Candidate,
+    accepted_labels,
+    is_interviewer,
+    label_key,
+    looks_like_a_label,
+)
 from qualcope.ingest.normalise import collapse_spaces, normalise
 from qualcope.ingest.offsets import OffsetMap
-from qualcope.ingest.turns import seconds, split_label
+from qualcope.ingest.turns import LabelNote, seconds, split_label
 
 
 @dataclass(frozen=True)
@@ -30,27 +38,56 @@ class Assembled:
     changes: dict[str, int] = field(default_factory=dict)
 
 
-def apply_text_labels(pieces: Sequence[Piece]) -> None:
+def apply_text_labels(pieces: Sequence[Piece], given: Sequence[str] = ()) -> list[LabelNote]:
     """Take ``Name:`` labels from the start of unlabelled pieces (in place).
 
-    A label is kept when it recurs or is a role word, as in running text.
+    A label is kept when it recurs or is a role word, as in running text, or when the user
+    gave it (``given``). A piece that starts with what looks like a label but is not kept
+    ('peter smit: I disagree' once) stays a turn of its own, without a speaker, and is
+    listed: carried on as the previous cue's speaker, its words would be the interviewer's.
     """
     found = [split_label(p.text) if p.speaker is None else (None, p.text, None) for p in pieces]
     candidates = [Candidate(label, "colon", s is not None) for label, _, s in found if label]
-    speakers = accepted_labels(candidates)
+    speakers = accepted_labels(candidates, given) | {label_key(name) for name in given}
+    notes: list[LabelNote] = []
     for piece, (label, rest, stamp) in zip(pieces, found, strict=True):
         if label and label_key(label) in speakers:
             piece.speaker, piece.text = label, rest
             if stamp and "start" not in piece.meta:
                 piece.meta["start"] = seconds(stamp)
+        elif label and (looks_like_a_label(label) or _lower_case_name(label)):
+            piece.meta[_APART] = True
+            line = piece.meta.get("line")
+            notes.append(LabelNote(line if isinstance(line, int) else 0, label, _OWN_TURN))
+    return notes
+
+
+_APART = "apart"  # a piece that starts with a label not taken: never another's turn
+_OWN_TURN = "a turn of its own, without a speaker"
+
+
+def _lower_case_name(label: str) -> bool:
+    """'peter smit': a name written in lower case, which a cue's structure makes a label."""
+    words = label.split()
+    key = label_key(label)
+    return (
+        0 < len(words) <= 3
+        and label.islower()
+        and all(word.replace(".", "").replace("'", "").isalpha() for word in words)
+        and key not in NOT_SPEAKERS
+        and key not in CAPS_NOT_SPEAKERS
+    )
 
 
 def inherit_speakers(pieces: Sequence[Piece]) -> None:
-    """An unlabelled piece after a labelled one continues that speaker's turn (in place)."""
+    """An unlabelled piece after a labelled one continues that speaker's turn (in place),
+    unless it starts with a label that was not taken (``apply_text_labels``)."""
     current: str | None = None
     for piece in pieces:
         if piece.speaker:
             current = piece.speaker
+        elif piece.meta.get(_APART):
+            current = None
         elif current is not None:
             piece.speaker = current
 

@@ -77,10 +77,11 @@ def _finish(
     encoding: str,
     warnings: list[str],
     interviewers: Sequence[str],
+    speakers: Sequence[str],
 ) -> Transcript:
     if not pieces:
         raise ImportFileError("contains no cues with text", path=path)
-    apply_text_labels(pieces)
+    notes = apply_text_labels(pieces, [*interviewers, *speakers])
     inherit_speakers(pieces)
     done = assemble(pieces, joiner=" ", interviewers=interviewers)
     if not done.text:
@@ -95,11 +96,16 @@ def _finish(
         offsets=done.offsets,
         changes=done.changes,
         warnings=tuple(warnings),
+        label_notes=tuple(str(note) for note in notes),
     )
 
 
 def read_vtt(
-    data: bytes, path: Path, encoding: str | None = None, interviewers: Sequence[str] = ()
+    data: bytes,
+    path: Path,
+    encoding: str | None = None,
+    interviewers: Sequence[str] = (),
+    speakers: Sequence[str] = (),
 ) -> Transcript:
     """A WebVTT file."""
     lines, used = _lines(data, path, encoding)
@@ -128,34 +134,43 @@ def read_vtt(
         if start < previous_end - 0.001:
             warnings.append(f"line {number}: cue overlaps the previous one")
         previous_end = max(previous_end, end)
-        pieces.extend(_voices("\n".join(payload), start, end))
-    return _finish(pieces, path, "vtt", used, warnings, interviewers)
+        pieces.extend(_voices("\n".join(payload), start, end, number))
+    return _finish(pieces, path, "vtt", used, warnings, interviewers, speakers)
 
 
-def _voices(payload: str, start: float, end: float) -> list[Piece]:
+def _voices(payload: str, start: float, end: float, line: int) -> list[Piece]:
     """Split a cue payload at voice tags; strip the other tags; unescape entities."""
     pieces: list[Piece] = []
     speaker: str | None = None
     position = 0
     for match in _VOICE.finditer(payload):
-        _add_voice(pieces, speaker, payload[position : match.start()], start, end)
+        _add_voice(pieces, speaker, payload[position : match.start()], start, end, line)
         speaker = (match.group(1) or "").strip() or None
         position = match.end()
-    _add_voice(pieces, speaker, payload[position:], start, end)
+    _add_voice(pieces, speaker, payload[position:], start, end, line)
     return pieces
 
 
 def _add_voice(
-    pieces: list[Piece], speaker: str | None, raw: str, start: float, end: float
+    pieces: list[Piece], speaker: str | None, raw: str, start: float, end: float, line: int
 ) -> None:
     text = html.unescape(_VTT_TAG.sub("", raw))
     text = " ".join(part.strip() for part in text.split("\n") if part.strip())
     if text:
-        pieces.append(Piece(speaker, text, {"start": round(start, 3), "end": round(end, 3)}))
+        pieces.append(Piece(speaker, text, _cue_meta(start, end, line)))
+
+
+def _cue_meta(start: float, end: float, line: int) -> dict[str, object]:
+    """A cue's times, and its line in the file for messages (not stored)."""
+    return {"start": round(start, 3), "end": round(end, 3), "line": line}
 
 
 def read_srt(
-    data: bytes, path: Path, encoding: str | None = None, interviewers: Sequence[str] = ()
+    data: bytes,
+    path: Path,
+    encoding: str | None = None,
+    interviewers: Sequence[str] = (),
+    speakers: Sequence[str] = (),
 ) -> Transcript:
     """A SubRip file."""
     lines, used = _lines(data, path, encoding)
@@ -179,8 +194,8 @@ def read_srt(
         text = " ".join(_SRT_TAG.sub("", line).strip() for line in payload if line.strip())
         text = html.unescape(text) if "&" in text else text
         if text.strip():
-            pieces.append(Piece(None, text, {"start": round(start, 3), "end": round(end, 3)}))
-    return _finish(pieces, path, "srt", used, warnings, interviewers)
+            pieces.append(Piece(None, text, _cue_meta(start, end, number)))
+    return _finish(pieces, path, "srt", used, warnings, interviewers, speakers)
 
 
 def _timed_cue(

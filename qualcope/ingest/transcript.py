@@ -47,7 +47,7 @@ def read_transcript(
         from qualcope.ingest import subtitles
 
         reader = subtitles.read_vtt if source_format == "vtt" else subtitles.read_srt
-        return reader(data, path, encoding, interviewers)
+        return reader(data, path, encoding, interviewers, speakers)
     if source_format == "rtf":
         from qualcope.ingest.plain import read_rtf
 

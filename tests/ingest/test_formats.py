@@ -202,6 +202,49 @@ def test_srt(make_file: MakeFile) -> None:
     assert transcript.turns[1].meta == {"start": 3.5, "end": 7.25, "parts": 2}
 
 
+LOWER_CASE_CUE = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+Interviewer: How did it start?
+
+00:00:05.000 --> 00:00:08.000
+Maria: With a school.
+
+00:00:09.000 --> 00:00:12.000
+Interviewer: And then?
+
+00:00:13.000 --> 00:00:15.000
+peter smit: I disagree.
+
+00:00:15.500 --> 00:00:16.000
+Strongly.
+
+00:00:16.000 --> 00:00:18.000
+Maria: We waited.
+"""
+
+
+def test_a_cue_label_not_taken_is_its_own_turn_and_listed(make_file: MakeFile) -> None:
+    """Carried on as the previous cue's speaker, Peter's words would be the interviewer's:
+    his cue and the next, unlabelled, are turns without a speaker (a cue each, as in a file
+    without labels), and the label is listed with its line. Given with --speaker, it is
+    taken."""
+    path = make_file(LOWER_CASE_CUE, "lower.vtt")
+    transcript = read_transcript(path)
+    assert turns_of(transcript)[2:5] == [
+        ("Interviewer", True, "And then?"),
+        (None, False, "peter smit: I disagree."),
+        (None, False, "Strongly."),
+    ]
+    assert transcript.label_notes == (
+        "line 12: 'peter smit' looks like a speaker label but was not taken; its words stay in "
+        "a turn of its own, without a speaker (add it with --speaker if it is one)",
+    )
+    given = read_transcript(path, speakers=["peter smit"])
+    assert turns_of(given)[3] == ("peter smit", False, "I disagree. Strongly.")
+    assert given.label_notes == ()
+
+
 def test_rtf(make_file: MakeFile) -> None:
     rtf = (
         r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}"

@@ -39,6 +39,10 @@ from qualcope.ingest.labels import (
 # (line start, content start, label, style, timestamp), as ``turns`` finds labels.
 Found = tuple[int, int, str, str, str | None]
 MAX_NAME_WORDS = 6
+_ROLE_LINE = re.compile(
+    r"^[ \t]*(?P<role>[^\W\d_][\w ]{0,30}?)[ \t]*(?::[ \t]*|\t+)(?P<names>[^\t\n]+?)[ \t]*$",
+    re.MULTILINE,
+)
 _LIST = re.compile(r"\s*(?:[,&/;]|\b(?:and|en|und|et|y|e)\b)\s*")
 # Label shapes a header line can take: not a label line of its own (Otter, film caps).
 _HEADER_STYLES = frozenset({"colon", "md", "bracket", "hint", "tab", "dash"})
@@ -70,6 +74,19 @@ def header_lines(text: str, labels: Sequence[Found]) -> tuple[int, list[str]]:
         if role in INTERVIEWER_KEYS:
             interviewers.extend(n for n in named if n not in interviewers)
     return taken, interviewers
+
+
+def preamble_interviewers(preamble: str, labels: Sequence[Found]) -> list[str]:
+    """Speakers' labels that a role line of the preamble names as the interviewer: a Word
+    table of who took part (``Interviewer<TAB>Anna de Vries``) above ``Anna:`` turns."""
+    found: list[str] = []
+    for match in _ROLE_LINE.finditer(preamble):
+        if role_word(match.group("role")) not in INTERVIEWER_KEYS:
+            continue
+        names = _names(match.group("names").strip())
+        if names:
+            found.extend(n for n in _named(names, labels) if n not in found)
+    return found
 
 
 def _names(value: str) -> list[str]:

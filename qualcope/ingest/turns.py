@@ -26,7 +26,7 @@ from operator import itemgetter
 
 from qualcope.domain import SegmentSpec
 from qualcope.ingest.base import LabelHint
-from qualcope.ingest.header_lines import header_lines
+from qualcope.ingest.header_lines import header_lines, preamble_interviewers
 from qualcope.ingest.labels import (
     CAPS_NOT_SPEAKERS,
     NOT_SPEAKERS,
@@ -261,6 +261,10 @@ def find_turns(
     header, named = header_lines(text, labels)
     if 0 < header < len(labels):  # 'Interviewer: Anna de Vries' above the talk: preamble
         labels = labels[header:]
+    else:
+        named = []
+    named += preamble_interviewers(text[: labels[0][0]], labels)
+    if named:
         interviewers = [*interviewers, *named]
     if any(f[3] in ("line", "caps") for f in found):
         taken = {f[0] for f in labels}

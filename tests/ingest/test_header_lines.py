@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import docx
+
+from qualcope.ingest import read_transcript
 from qualcope.ingest.turns import find_turns
 
 
@@ -75,3 +80,25 @@ def test_a_header_listing_several_people() -> None:
     turns, preambles = read(text)
     assert preambles == [header]
     assert [(who, asks) for who, asks, _ in turns][-2:] == [("Els", False), ("Ben", True)]
+
+
+def test_a_word_table_of_who_took_part_names_the_interviewer(tmp_path: Path) -> None:
+    """A Word table above the talk is read as tab-separated lines: preamble, whose
+    interviewer row names the speaker 'Anna'."""
+    document = docx.Document()
+    document.add_paragraph("Interview 7")
+    table = document.add_table(rows=0, cols=2)
+    for role, name in [("Interviewer", "Anna de Vries"), ("Interviewee", "Karel Peeters")]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = role, name
+    for line in TALK.split("\n\n"):
+        document.add_paragraph(line.strip())
+    document.save(tmp_path / "meta.docx")
+    transcript = read_transcript(tmp_path / "meta.docx")
+    turns = [
+        (t.speaker, t.is_interviewer, transcript.text[t.start : t.end]) for t in transcript.turns
+    ]
+    assert turns == ANNA_ASKS
+    assert [transcript.text[p.start : p.end] for p in transcript.preambles] == [
+        "Interview 7\nInterviewer\tAnna de Vries\nInterviewee\tKarel Peeters"
+    ]

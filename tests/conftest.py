@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import Phase, settings
 
 from qualcope.services.project import Project
 
@@ -20,6 +21,14 @@ ICVC = REPO / "codebooks" / "icvc.yaml"
 SAMPLE_CORPUS = REPO / "sample_corpus"
 PG_URL_ENV = "QUALCOPE_TEST_PG_URL"
 PG_SKIP = "PostgreSQL tests NOT RUN"
+
+
+# Hypothesis explains a failure by tracing every line the failing example runs again; on
+# Python 3.11 that makes a project's migrations take minutes, so a failing property test
+# ended in pytest-timeout's message instead of its own. The falsifying example is still
+# shown, shrunk.
+settings.register_profile("qualcope", phases=[p for p in Phase if p is not Phase.explain])
+settings.load_profile("qualcope")
 
 
 def shared_file(relative: str) -> Path:

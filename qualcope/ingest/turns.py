@@ -81,6 +81,7 @@ _TAB_LINE = (
     rf"[ \t]*(?:[\[(]?(?P<ts_a>{_TIME})[\])]?\t+)?(?P<label>[^\W\d_][^\t\n:]{{0,59}}?) *\t+"
     rf"[ \t]*(?:[\[(]?(?P<ts_b>{_TIME})[\])]?[ \t]+)?(?=\S)"
 )
+_TEXT_LINE = re.compile(r"^[ \t]*\S", re.MULTILINE)
 _DASH_LINE = r"[ \t]*(?P<label>[^\W\d_][^\t\n:]{0,59}?)[ \t]+[-–—][ \t]+(?=\S)"
 _FOOTER = re.compile(
     r"^[ \t]*\[?(?:transcribed\ (?:by|with|using)|transcription\ (?:by|service)|"
@@ -194,8 +195,10 @@ def _caps_lines(text: str) -> list[_Found]:
     return found
 
 
-def _separated_lines(text: str) -> list[_Found]:
-    """Labels set off by a tab or a spaced dash, when the text alternates in that shape."""
+def _separated_lines(text: str, others: int) -> list[_Found]:
+    """Labels set off by a tab or a spaced dash, when the text alternates in that shape and
+    they outnumber the ``others`` lines that start with a label of another shape (a colon
+    transcript whose paragraphs often open with 'So - ' keeps its colon labels only)."""
     found: list[_Found] = []
     shapes = []
     if "\t" in text:
@@ -209,21 +212,24 @@ def _separated_lines(text: str) -> list[_Found]:
             if plausible(label) and name_like(label) and label.casefold() not in NOTE_WORDS:
                 stamp = match.groupdict().get("ts_a") or match.groupdict().get("ts_b")
                 lines.append((start, match.end(), label, style, stamp))
-        if _alternating(lines):
+        if len(lines) > others and _alternating(lines, text):
             found.extend(lines)
     return found
 
 
-def _alternating(lines: list[_Found]) -> bool:
-    """Whether at least two labels each start two lines or more: speakers taking turns, not
-    a table of values or prose that happens to hold a dash."""
+def _alternating(lines: list[_Found], text: str) -> bool:
+    """Whether the text is turns in that shape: at least two labels each start two lines or
+    more, and such lines are a third of its lines or more. A table of values, or paragraphs
+    that open with 'So - ' and 'And - ' in a long transcript, are not."""
     uses = Counter(label_key(item[2]) for item in lines)
     recurring = [
         key
         for key, count in uses.items()
         if count >= 2 and key not in NOT_SPEAKERS and key not in CAPS_NOT_SPEAKERS
     ]
-    return len(recurring) >= 2
+    if len(recurring) < 2:
+        return False
+    return len(lines) * 3 >= len(_TEXT_LINE.findall(text))
 
 
 def find_turns(
@@ -240,7 +246,7 @@ def find_turns(
     found = _label_lines(text)
     if "\n" in text:
         found.extend(_caps_lines(text))
-    found.extend(_separated_lines(text))
+    found.extend(_separated_lines(text, len(found)))
     for hint in hints:
         stamp = str(hint.timestamp) if hint.timestamp is not None else None
         found.append((hint.start, hint.content, hint.label, "hint", stamp))

@@ -390,3 +390,13 @@ def test_tabs_and_dashes_that_are_not_turns_stay_preamble_or_prose() -> None:
     ):
         layout = find_turns(prose)
         assert spoken(prose, layout.turns) == [(None, False, prose)] and not layout.notes
+
+
+def test_paragraphs_opening_with_a_dash_in_a_colon_transcript_stay_in_their_turns() -> None:
+    answer = "Interviewer: Why?\nMaria: We waited.\nSo - it took a year.\nAnd - nobody came.\n"
+    text = answer * 3
+    layout = find_turns(text)
+    assert [t.speaker for t in layout.turns] == ["Interviewer", "Maria"] * 3
+    assert text[layout.turns[1].start : layout.turns[1].end] == (
+        "We waited.\nSo - it took a year.\nAnd - nobody came."
+    )

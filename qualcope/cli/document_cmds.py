@@ -104,7 +104,8 @@ def documents(
     # A terminal is narrow: short headers, progress as a percentage.
     short = [
         {
-            **{k: row[k] for k in ("id", "name", "case", "role", "participant", "words")},
+            **{k: row[k] for k in ("id", "name", "case", "role", "participant")},
+            "words": f"{row['words']:,}",
             "lang": row["language"],
             "turns": row["respondent_turns"],
             "int.": row["interviewer_turns"],

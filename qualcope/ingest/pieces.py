@@ -56,13 +56,15 @@ def apply_text_labels(pieces: Sequence[Piece], given: Sequence[str] = ()) -> lis
             if stamp and "start" not in piece.meta:
                 piece.meta["start"] = seconds(stamp)
         elif label and (looks_like_a_label(label) or _lower_case_name(label)):
-            piece.meta[_APART] = True
+            piece.meta[APART] = True
             line = piece.meta.get("line")
             notes.append(LabelNote(line if isinstance(line, int) else 0, label, _OWN_TURN))
     return notes
 
 
-_APART = "apart"  # a piece that starts with a label not taken: never another's turn
+# A piece that starts with a label not taken, or one line of a cue of several speakers
+# (dialogue dashes): never carried on as the previous speaker's turn.
+APART = "apart"
 _OWN_TURN = "a turn of its own, without a speaker"
 
 
@@ -86,7 +88,7 @@ def inherit_speakers(pieces: Sequence[Piece]) -> None:
     for piece in pieces:
         if piece.speaker:
             current = piece.speaker
-        elif piece.meta.get(_APART):
+        elif piece.meta.get(APART):
             current = None
         elif current is not None:
             piece.speaker = current

@@ -17,7 +17,7 @@ from pathlib import Path
 from qualcope.errors import ImportFileError
 from qualcope.ingest.base import Piece, Transcript
 from qualcope.ingest.decode import bom_encoding, decode, is_wide
-from qualcope.ingest.pieces import apply_text_labels, assemble, inherit_speakers
+from qualcope.ingest.pieces import APART, apply_text_labels, assemble, inherit_speakers
 from qualcope.ingest.plain import refuse_empty
 from qualcope.ingest.sniff import refuse_binary
 
@@ -29,6 +29,8 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
 _VTT_TAG = re.compile(r"</?(?:c|i|b|u|v|ruby|rt|lang)(?:[.\s][^>]*)?>|<\d[\d:.]*>")
 _SRT_TAG = re.compile(r"</?(?:i|b|u|font)(?:\s[^>]*)?>|\{\\[^}]*\}")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_DIALOGUE_DASH = re.compile(r"^[ \t]*[-–—][ \t]+\S")
+_DIALOGUE = "dialogue"  # a line of a cue of several speakers
 MAX_WARNINGS = 20
 
 
@@ -81,6 +83,15 @@ def _finish(
 ) -> Transcript:
     if not pieces:
         raise ImportFileError("contains no cues with text", path=path)
+    dialogue = sorted(
+        {line for p in pieces if p.meta.get(_DIALOGUE) and isinstance(line := p.meta["line"], int)}
+    )
+    if dialogue:
+        warnings.append(
+            f"{len(dialogue)} cue{'s' if len(dialogue) != 1 else ''} of several speakers "
+            f"(dialogue dashes, the first at line {dialogue[0]}): each line is a turn without "
+            "a speaker"
+        )
     notes = apply_text_labels(pieces, [*interviewers, *speakers])
     inherit_speakers(pieces)
     done = assemble(pieces, joiner=" ", interviewers=interviewers)
@@ -154,10 +165,23 @@ def _voices(payload: str, start: float, end: float, line: int) -> list[Piece]:
 def _add_voice(
     pieces: list[Piece], speaker: str | None, raw: str, start: float, end: float, line: int
 ) -> None:
-    text = html.unescape(_VTT_TAG.sub("", raw))
-    text = " ".join(part.strip() for part in text.split("\n") if part.strip())
+    lines = [part.strip() for part in html.unescape(_VTT_TAG.sub("", raw)).split("\n")]
+    _add_cue_text(pieces, speaker, [part for part in lines if part], _cue_meta(start, end, line))
+
+
+def _add_cue_text(
+    pieces: list[Piece], speaker: str | None, lines: list[str], meta: dict[str, object]
+) -> None:
+    """A cue's lines as one piece; or, when each line opens with a dialogue dash ('- How?' /
+    '- With a school.', the subtitle convention for two speakers in one cue) and no voice
+    names the speaker, one piece per line, none of them the previous cue's speaker's."""
+    if speaker is None and len(lines) > 1 and all(_DIALOGUE_DASH.match(x) for x in lines):
+        for part in lines:
+            pieces.append(Piece(None, part, {**meta, APART: True, _DIALOGUE: True}))
+        return
+    text = " ".join(lines)
     if text:
-        pieces.append(Piece(speaker, text, _cue_meta(start, end, line)))
+        pieces.append(Piece(speaker, text, meta))
 
 
 def _cue_meta(start: float, end: float, line: int) -> dict[str, object]:
@@ -191,10 +215,9 @@ def read_srt(
         if start < previous_end - 0.001:
             warnings.append(f"line {number}: cue overlaps the previous one")
         previous_end = max(previous_end, end)
-        text = " ".join(_SRT_TAG.sub("", line).strip() for line in payload if line.strip())
-        text = html.unescape(text) if "&" in text else text
-        if text.strip():
-            pieces.append(Piece(None, text, _cue_meta(start, end, number)))
+        lines = [_SRT_TAG.sub("", line).strip() for line in payload if line.strip()]
+        lines = [html.unescape(line) if "&" in line else line for line in lines]
+        _add_cue_text(pieces, None, [line for line in lines if line], _cue_meta(start, end, number))
     return _finish(pieces, path, "srt", used, warnings, interviewers, speakers)
 
 

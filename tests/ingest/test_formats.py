@@ -245,6 +245,37 @@ def test_a_cue_label_not_taken_is_its_own_turn_and_listed(make_file: MakeFile) -
     assert given.label_notes == ()
 
 
+DIALOGUE_SRT = """1
+00:00:01,000 --> 00:00:03,000
+Interviewer: Did anyone come?
+
+2
+00:00:03,500 --> 00:00:06,000
+- Nobody came.
+- Really nobody?
+
+3
+00:00:06,500 --> 00:00:07,250
+Interviewer: So?
+"""
+
+
+def test_a_cue_of_two_speakers_by_dialogue_dashes_is_a_turn_a_line(make_file: MakeFile) -> None:
+    """The subtitle convention for two speakers in one cue: joined, both lines were the
+    interviewer's (the cue before). Each line is a turn without a speaker, and it is said."""
+    transcript = read_transcript(make_file(DIALOGUE_SRT, "d.srt"))
+    assert turns_of(transcript) == [
+        ("Interviewer", True, "Did anyone come?"),
+        (None, False, "- Nobody came."),
+        (None, False, "- Really nobody?"),
+        ("Interviewer", True, "So?"),
+    ]
+    assert transcript.warnings == (
+        "1 cue of several speakers (dialogue dashes, the first at line 5): each line is a "
+        "turn without a speaker",
+    )
+
+
 def test_rtf(make_file: MakeFile) -> None:
     rtf = (
         r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}"

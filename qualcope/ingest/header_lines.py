@@ -35,9 +35,8 @@ from qualcope.ingest.labels import (
     plausible,
     role_word,
 )
+from qualcope.ingest.line_starts import Found
 
-# (line start, content start, label, style, timestamp), as ``turns`` finds labels.
-Found = tuple[int, int, str, str, str | None]
 MAX_NAME_WORDS = 6
 _ROLE_LINE = re.compile(
     r"^[ \t]*(?P<role>[^\W\d_][\w ]{0,30}?)[ \t]*(?::[ \t]*|\t+)(?P<names>[^\t\n]+?)[ \t]*$",

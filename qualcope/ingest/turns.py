@@ -20,7 +20,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 
@@ -29,7 +28,6 @@ from qualcope.ingest.base import LabelHint
 from qualcope.ingest.header_lines import header_lines, preamble_interviewers
 from qualcope.ingest.labels import (
     CAPS_NOT_SPEAKERS,
-    NOT_SPEAKERS,
     NOTE_WORDS,
     Candidate,
     accepted_labels,
@@ -39,18 +37,19 @@ from qualcope.ingest.labels import (
     name_like,
     plausible,
 )
+from qualcope.ingest.line_starts import TIME, Found, line_starts
 from qualcope.ingest.normalise import collapse_spaces
+from qualcope.ingest.separated_labels import separated_labels
 
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LABEL = rf"""
     [ \t]*
-    (?:[\[(]?(?P<ts1>{_TIME})[\])]?[ \t]+)?               # [00:01:23] before the label
+    (?:[\[(]?(?P<ts1>{TIME})[\])]?[ \t]+)?               # [00:01:23] before the label
     (?:
         \*\*(?P<md>[^*\n]{{1,60}}?)[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)   # **Name:** / **Name**:
       | \[(?P<br>[^\]\n]{{1,60}})\](?:[ \t]*:)?                       # [Name] / [Name]:
-      | (?P<plain>[^\W\d_][^:\n]{{0,59}}?)[ \t]*(?:[\[(](?P<ts2>{_TIME})[\])][ \t]*)?:
+      | (?P<plain>[^\W\d_][^:\n]{{0,59}}?)[ \t]*(?:[\[(](?P<ts2>{TIME})[\])][ \t]*)?:
         (?=[ \t]|$)                                                   # Name: / Name (01:23):
-      | (?P<line>[^\W\d_][^:\n]{{0,59}}?)[ \t]+[\[(]?(?P<ts3>{_TIME})[\])]?[ \t]*$  # Otter
+      | (?P<line>[^\W\d_][^:\n]{{0,59}}?)[ \t]+[\[(]?(?P<ts3>{TIME})[\])]?[ \t]*$  # Otter
     )
     [ \t]*
     """
@@ -73,16 +72,6 @@ _CAPS_LINE = (
 # A short line of capitalised words alone before text: a label line whose timestamp is
 # missing, in transcripts that use label lines (reported when not a known speaker).
 _NAME_LINE = r"[ \t]*(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-&()]+){0,4})[ \t]*\n(?=[ \t]*\S)"
-# A label set off by a tab (a table pasted as text, a Word table without a header row:
-# ``Maria<TAB>Yes, we...``, with a timestamp cell before or after the label) or by a spaced
-# dash (``Maria - Yes, we...``). Both shapes are also prose and data, so they count only in a
-# text that alternates between speakers in that shape (``_alternating``).
-_TAB_LINE = (
-    rf"[ \t]*(?:[\[(]?(?P<ts_a>{_TIME})[\])]?\t+)?(?P<label>[^\W\d_][^\t\n:]{{0,59}}?) *\t+"
-    rf"[ \t]*(?:[\[(]?(?P<ts_b>{_TIME})[\])]?[ \t]+)?(?=\S)"
-)
-_TEXT_LINE = re.compile(r"^[ \t]*\S", re.MULTILINE)
-_DASH_LINE = r"[ \t]*(?P<label>[^\W\d_][^\t\n:]{0,59}?)[ \t]+[-–—][ \t]+(?=\S)"
 _FOOTER = re.compile(
     r"^[ \t]*\[?(?:transcribed\ (?:by|with|using)|transcription\ (?:by|service)|"
     r"transcript(?:ion)?\ (?:generated|created|produced|provided)\ by|powered\ by|"
@@ -144,13 +133,9 @@ def _judge(match: re.Match[str]) -> tuple[str, str] | None:
     return None
 
 
-# (line start, content start, label, style, timestamp)
-_Found = tuple[int, int, str, str, str | None]
-
-
-def _label_lines(text: str) -> list[_Found]:
+def _label_lines(text: str) -> list[Found]:
     """Lines that start with a plausible label, each distinct label text judged once."""
-    found: list[_Found] = []
+    found: list[Found] = []
     append = found.append
     judged = _JUDGED
     if len(judged) > MAX_JUDGED:
@@ -173,63 +158,13 @@ def _label_lines(text: str) -> list[_Found]:
     return found
 
 
-def _line_starts(pattern: str, text: str, flags: int = 0) -> list[tuple[int, re.Match[str]]]:
-    """(line start, match) of ``pattern`` at each line start, searched as "\\n" + pattern
-    (fast, see ``_NEXT_LABEL_LINE``)."""
-    found = [(m.start() + 1, m) for m in _compiled("\n" + pattern, flags).finditer(text)]
-    first = _compiled(pattern, flags).match(text)
-    return [(0, first), *found] if first is not None else found
-
-
-@lru_cache(maxsize=64)
-def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
-
-
-def _caps_lines(text: str) -> list[_Found]:
-    found: list[_Found] = []
-    for start, match in _line_starts(_CAPS_LINE, text):
+def _caps_lines(text: str) -> list[Found]:
+    found: list[Found] = []
+    for start, match in line_starts(_CAPS_LINE, text):
         label = collapse_spaces(match.group("caps"))
         if label.isupper() and plausible(label) and label.casefold() not in CAPS_NOT_SPEAKERS:
             found.append((start, match.end(), label, "caps", None))
     return found
-
-
-def _separated_lines(text: str, others: int) -> list[_Found]:
-    """Labels set off by a tab or a spaced dash, when the text alternates in that shape and
-    they outnumber the ``others`` lines that start with a label of another shape (a colon
-    transcript whose paragraphs often open with 'So - ' keeps its colon labels only)."""
-    found: list[_Found] = []
-    shapes = []
-    if "\t" in text:
-        shapes.append((_TAB_LINE, "tab"))
-    if " - " in text or " – " in text or " — " in text:
-        shapes.append((_DASH_LINE, "dash"))
-    for pattern, style in shapes:
-        lines = []
-        for start, match in _line_starts(pattern, text):
-            label = collapse_spaces(match.group("label"))
-            if plausible(label) and name_like(label) and label.casefold() not in NOTE_WORDS:
-                stamp = match.groupdict().get("ts_a") or match.groupdict().get("ts_b")
-                lines.append((start, match.end(), label, style, stamp))
-        if len(lines) > others and _alternating(lines, text):
-            found.extend(lines)
-    return found
-
-
-def _alternating(lines: list[_Found], text: str) -> bool:
-    """Whether the text is turns in that shape: at least two labels each start two lines or
-    more, and such lines are a third of its lines or more. A table of values, or paragraphs
-    that open with 'So - ' and 'And - ' in a long transcript, are not."""
-    uses = Counter(label_key(item[2]) for item in lines)
-    recurring = [
-        key
-        for key, count in uses.items()
-        if count >= 2 and key not in NOT_SPEAKERS and key not in CAPS_NOT_SPEAKERS
-    ]
-    if len(recurring) < 2:
-        return False
-    return len(lines) * 3 >= len(_TEXT_LINE.findall(text))
 
 
 def find_turns(
@@ -246,7 +181,7 @@ def find_turns(
     found = _label_lines(text)
     if "\n" in text:
         found.extend(_caps_lines(text))
-    found.extend(_separated_lines(text, len(found)))
+    found.extend(separated_labels(text, len(found)))
     for hint in hints:
         stamp = str(hint.timestamp) if hint.timestamp is not None else None
         found.append((hint.start, hint.content, hint.label, "hint", stamp))
@@ -291,7 +226,7 @@ def detect_turns(
     return find_turns(text, interviewers, speakers, hints).turns
 
 
-def _known_name_lines(text: str, names: set[str]) -> list[_Found]:
+def _known_name_lines(text: str, names: set[str]) -> list[Found]:
     """Lines holding nothing but a known speaker's label (Otter's label line without its
     timestamp), followed by text."""
     words = sorted({collapse_spaces(n) for n in names if n.strip()}, key=len, reverse=True)
@@ -301,15 +236,15 @@ def _known_name_lines(text: str, names: set[str]) -> list[_Found]:
     pattern = rf"[ \t]*(?P<name>{alternatives})[ \t]*\n(?=[ \t]*\S)"
     return [
         (start, m.end(), collapse_spaces(m.group("name")), "bare", None)
-        for start, m in _line_starts(pattern, text, re.IGNORECASE)
+        for start, m in line_starts(pattern, text, re.IGNORECASE)
     ]
 
 
-def _unknown_name_lines(text: str, accepted: set[str], taken: set[int], after: int) -> list[_Found]:
+def _unknown_name_lines(text: str, accepted: set[str], taken: set[int], after: int) -> list[Found]:
     """Name-like lines alone before text, not speakers, after the first turn's label:
     reported in label-line transcripts."""
-    found: list[_Found] = []
-    for start, match in _line_starts(_NAME_LINE, text):
+    found: list[Found] = []
+    for start, match in line_starts(_NAME_LINE, text):
         name = collapse_spaces(match.group("name"))
         if (
             start > after
@@ -325,10 +260,10 @@ def _unknown_name_lines(text: str, accepted: set[str], taken: set[int], after: i
     return found
 
 
-def _choose(found: list[_Found], accepted: set[str]) -> tuple[list[_Found], list[_Found]]:
+def _choose(found: list[Found], accepted: set[str]) -> tuple[list[Found], list[Found]]:
     """The accepted labels, one per line start (a structure hint first), and the rejected."""
-    by_start: dict[int, _Found] = {}
-    rejected: list[_Found] = []
+    by_start: dict[int, Found] = {}
+    rejected: list[Found] = []
     # At one line start: what the structure shows, then a label line, a tab or a dash label
     # ('Maria<TAB>Yes: we did' is Maria's, not a colon label 'Maria Yes').
     rank = {"hint": 0, "bare": 1, "tab": 1, "dash": 1}
@@ -344,7 +279,7 @@ def _choose(found: list[_Found], accepted: set[str]) -> tuple[list[_Found], list
     labels = sorted(by_start.values())
     # A hint's label may cover a line that also matched as text ("Ana: ..." in bold): keep the
     # hint, drop the others starting inside it.
-    kept: list[_Found] = []
+    kept: list[Found] = []
     for item in labels:
         if kept and item[0] < kept[-1][1]:
             continue
@@ -353,7 +288,7 @@ def _choose(found: list[_Found], accepted: set[str]) -> tuple[list[_Found], list
     return kept, rejected
 
 
-def _assemble(text: str, labels: list[_Found], interviewers: Sequence[str]) -> TurnLayout:
+def _assemble(text: str, labels: list[Found], interviewers: Sequence[str]) -> TurnLayout:
     """Turns from the accepted labels, and the preamble and footer around them.
 
     When only the interviewer is ever labelled (``Q:`` with unlabelled answers, a
@@ -428,7 +363,7 @@ def _unlabelled(text: str, start: int, end: int, index: int) -> list[SegmentSpec
     ]
 
 
-def _notes(text: str, rejected: list[_Found], layout: TurnLayout) -> list[LabelNote]:
+def _notes(text: str, rejected: list[Found], layout: TurnLayout) -> list[LabelNote]:
     notes = []
     spans = sorted(
         [

@@ -137,7 +137,7 @@ def export(ctx: click.Context, file: Path, only_coder: str | None, positions: st
 
     Each row says in its positions column how its start and end count.
     """
-    from qualcope.services.coding_exchange import export_codings
+    from qualcope.services.coding_export import export_codings
 
     with open_project(ctx) as project:
         count = export_codings(project, file, coder=only_coder, positions=positions)

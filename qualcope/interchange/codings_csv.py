@@ -8,7 +8,8 @@ missing column is taken from its known other names, and the reader says which it
 Reading checks the encoding (UTF-8, with or without a BOM), the CSV syntax and the required
 columns, and gives each record's line; writing neutralises cells a spreadsheet would run as
 formulas and replaces the file atomically.
-What the rows mean for a project is ``services.coding_exchange``. No database.
+What the rows mean for a project is ``services.coding_exchange`` (import) and
+``services.coding_export``. No database.
 """
 
 from __future__ import annotations

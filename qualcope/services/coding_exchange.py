@@ -1,6 +1,6 @@
-"""Codings as CSV: ``qualcope codings import FILE`` and ``qualcope codings export FILE``.
+"""Codings from CSV: ``qualcope codings import FILE`` (the export is ``coding_export``).
 
-Owns what an import and an export do with the project; the file format (columns, reading
+Owns what an import does with the project; the file format (columns, reading
 and writing the rows) is ``interchange.codings_csv``. ``file`` is the document's name;
 ``start``/``end`` are code-point offsets, end exclusive, in *file positions* (the characters
 of the file as other tools count them) or *stored positions* (qualcope's canonical text), as
@@ -20,7 +20,6 @@ listed. Nothing is placed by a guess.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from sqlalchemy.orm import Session
 from qualcope.db.models import Code, Coder, Coding, CodingLink, Document
 from qualcope.domain import ProgressCallback, ProgressUpdate, no_progress
 from qualcope.errors import ImportFileError, QualcopeError
-from qualcope.interchange.codings_csv import LIST_SEPARATOR, read_rows, write_rows
+from qualcope.interchange.codings_csv import LIST_SEPARATOR, read_rows
 from qualcope.interchange.safe_csv import unneutralise
 from qualcope.services import codetree
 from qualcope.services.positions import (
@@ -42,7 +41,7 @@ from qualcope.services.positions import (
     quote_matches,
 )
 from qualcope.services.project import Project
-from qualcope.services.quote_places import QuotePlaces, loose_quote
+from qualcope.services.quote_places import QuotePlaces, cuts_a_word, loose_quote
 
 GUID_MAX = 36
 
@@ -219,11 +218,7 @@ class _Importer:
                 line,
             )
         self.located += 1
-        start, end = spans[0]
-        text = doc.text
-        if (0 < start and text[start - 1].isalnum() and text[start].isalnum()) or (
-            end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
-        ):
+        if cuts_a_word(doc.text, *spans[0]):
             self.inside_words.append(line)
         return spans[0]
 
@@ -392,61 +387,3 @@ class _Importer:
                 )
                 made += 1
         return made
-
-
-# ------------------------------------------------------------------- export
-def export_rows(
-    project: Project, coder: str | None = None, positions: str = FILE
-) -> list[dict[str, str | int]]:
-    """Every coding (of one coder when given) as a row, by document, position and id, its
-    span in ``positions`` (file positions where the document's are known)."""
-    with project.read() as session:
-        documents = load_positions(session)
-        paths = codetree.paths_by_id(session)
-        query = (
-            select(Coding, Document.name, Coder.name)
-            .join(Document, Document.id == Coding.document_id)
-            .join(Coder, Coder.id == Coding.coder_id)
-            .order_by(Document.name, Coding.start, Coding.end, Coding.id)
-        )
-        if coder is not None:
-            query = query.where(Coder.name == coder)
-        rows = session.execute(query).all()
-        guids = dict(session.execute(select(Coding.id, Coding.guid)).all())
-        links: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for link in session.scalars(select(CodingLink).order_by(CodingLink.id)):
-            favoured = paths.get(link.favoured_code_id, "") if link.favoured_code_id else ""
-            links[link.source_coding_id].append((guids.get(link.target_coding_id, ""), favoured))
-        out: list[dict[str, str | int]] = []
-        for coding, document_name, coder_name in rows:
-            own = links.get(coding.id, [])
-            start, end, kind = documents[coding.document_id].to_kind(
-                coding.start, coding.end, positions
-            )
-            out.append(
-                {
-                    "guid": coding.guid,
-                    "file": document_name,
-                    "start": start,
-                    "end": end,
-                    "positions": kind,
-                    "code": paths.get(coding.code_id, ""),
-                    "coder": coder_name,
-                    "memo": coding.memo,
-                    "copes_with": LIST_SEPARATOR.join(t for t, _ in own),
-                    "favoured_value": LIST_SEPARATOR.join(f for _, f in own)
-                    if any(f for _, f in own)
-                    else "",
-                    "quote": coding.snippet,
-                }
-            )
-    return out
-
-
-def export_codings(
-    project: Project, path: Path, *, coder: str | None = None, positions: str = FILE
-) -> int:
-    """Write the codings CSV atomically (formula cells neutralised); returns the row count."""
-    rows = export_rows(project, coder, positions)
-    write_rows(Path(path), rows)
-    return len(rows)

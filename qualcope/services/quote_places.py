@@ -17,6 +17,13 @@ def loose_quote(quote: str) -> str:
     return " ".join(normalise(quote).text.split())
 
 
+def cuts_a_word(text: str, start: int, end: int) -> bool:
+    """Whether a span begins or ends inside a word ('care' in 'healthcare')."""
+    return (0 < start and text[start - 1].isalnum() and text[start].isalnum()) or (
+        end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    )
+
+
 class QuotePlaces:
     """The places of quotes in documents, each document's loose text made once."""
 

@@ -14,7 +14,7 @@ from qualcope.db import engine as engines
 from qualcope.db import lifecycle
 from qualcope.db.models import Base, Coding, Document
 from qualcope.services import doctor
-from qualcope.services.coding_exchange import export_codings
+from qualcope.services.coding_export import export_codings
 from qualcope.services.project import Project
 
 TEXT = "Interviewer: Why?\n\nAna: We waited for the council."

@@ -25,7 +25,7 @@ from qualcope.db.models import (
 from qualcope.errors import ImportFileError, QualcopeError
 from qualcope.report.model import CooccurrenceRequest, CrosstabRequest, Filters
 from qualcope.services import codings, doctor, documents, exchange, reports
-from qualcope.services.coding_exchange import export_rows
+from qualcope.services.coding_export import export_rows
 from qualcope.services.project import Project
 from tests.conftest import SHARED
 from tests.interchange.qualcoder_fixture import make_qualcoder_project

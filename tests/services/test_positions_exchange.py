@@ -18,7 +18,8 @@ from qualcope.db.models import Coding, Document
 from qualcope.errors import ImportFileError
 from qualcope.interchange.codings_csv import COLUMNS
 from qualcope.services import doctor
-from qualcope.services.coding_exchange import export_codings, import_codings
+from qualcope.services.coding_exchange import import_codings
+from qualcope.services.coding_export import export_codings
 from qualcope.services.importing import import_paths
 from qualcope.services.project import Project
 

@@ -22,6 +22,7 @@ from qualcope.cli.import_output import interviewer_hint, speaker_summary
 from qualcope.db.sqlite_file import sqlite_file_of
 from qualcope.domain import DocumentRef
 from qualcope.errors import QualcopeError
+from qualcope.wording import plural
 
 DOCUMENT_COLUMNS = (
     "id",
@@ -198,10 +199,12 @@ Examples:
   qualcope document set 3 --role "public servant"
   qualcope document set anna.docx --interviewer Anna
   qualcope document resegment 3 --speaker "Peter Smit"
+  qualcope document delete consent_form.docx
 """
 )
 def document() -> None:
-    """Fix one document after import: its facts (`set`) and its turns (`resegment`)."""
+    """Fix one document after import: its facts (`set`) and its turns (`resegment`), or
+    delete it (`delete`)."""
 
 
 @document.command(
@@ -342,6 +345,47 @@ def resegment(
         err_console_print(f"warning: {note}")
     if not done.changed:
         click.echo("nothing to change: the turns and sentences are the same")
+
+
+@document.command(
+    epilog="""\b
+Examples:
+  qualcope document delete 7                      says what goes, then asks
+  qualcope document delete consent_form.docx --yes
+"""
+)
+@click.argument("doc")
+@click.option("--yes", is_flag=True, help="Delete without asking (for scripts).")
+@common_options
+@click.pass_context
+def delete(ctx: click.Context, doc: str, yes: bool) -> None:
+    """Delete a document with its turns, codings, links, memos, suggestions and finished
+    marks (DOC is an id, a name or a GUID); its participant and case stay.
+
+    Says what goes and asks first. Not undoable: import the file again to bring the text
+    back (`qualcope codings export` keeps its codings first).
+    """
+    from qualcope.services.document_delete import delete_document, document_removal
+    from qualcope.services.documents import find_document
+
+    with open_project(ctx) as project:
+        document_id = find_document(project, doc)
+        removal = document_removal(project, document_id)
+        what = f"{removal.name} (document {document_id}, {plural(removal.words, 'word')})"
+        if not yes:
+            click.echo(f"to delete: {what}: {removal.describe()}", err=True)
+            try:
+                agreed = click.confirm("delete it? this cannot be undone", err=True)
+            except click.Abort:
+                click.echo(err=True)  # end the prompt's line
+                raise QualcopeError(
+                    f"{removal.name}: not deleted (no answer); add --yes to delete it"
+                ) from None
+            if not agreed:
+                click.echo("nothing deleted")
+                return
+        done = delete_document(project, document_id, others_confirmed=True)
+    click.echo(f"deleted {what}: {done.describe()}")
 
 
 def _count(what: str, before: int, after: int) -> str:

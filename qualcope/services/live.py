@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from qualcope.db.models import Action, Code, Coder, Event
 from qualcope.services.project import Project
 
 # The tables whose changes the coding screen shows.
-CODINGS, LINKS, CODES = "codings", "coding_links", "codes"
+CODINGS, LINKS, CODES, DOCUMENTS = "codings", "coding_links", "codes", "documents"
 WATCHED = (CODINGS, LINKS, CODES)
 # At most this many events in one answer; more (a large import, a merge) and the caller is
 # told to read the whole document again (``LiveChanges.truncated``).
@@ -74,6 +75,8 @@ class LiveChanges:
     codebook_changed: bool = False
     codebook_coders: list[str] = field(default_factory=list)
     documents: set[int] = field(default_factory=set)  # documents whose codings changed
+    # Documents deleted (``document delete``): id -> (name, who), told even when truncated.
+    deleted_documents: dict[int, tuple[str, str]] = field(default_factory=dict)
     truncated: bool = False  # too many to list: read the document again
     own_actions: set[int] = field(default_factory=set)  # undos and redos of ignored actions
     # Event ids of the re-read window already reported (PostgreSQL): pass back as ``seen``.
@@ -86,6 +89,7 @@ class LiveChanges:
             or self.linked_codings
             or self.codebook_changed
             or self.documents
+            or self.deleted_documents
             or self.truncated
         )
 
@@ -142,6 +146,7 @@ def changes_since(
         ).all()
         rows = [r for r in rows if r[0] not in seen]
         result = LiveChanges(last_event_id=max(newest, after))
+        result.deleted_documents = _deleted_documents(session, after - recheck, newest, seen)
         if recheck:
             floor = result.last_event_id - recheck
             result.seen = frozenset(
@@ -188,6 +193,31 @@ def changes_since(
             if document_id is not None and int(row["document_id"]) == document_id:
                 result.codings.append(_coding_change(op, before, after_row, who, names))
     return result
+
+
+def _deleted_documents(
+    session: Session, after: int, newest: int, seen: frozenset[int]
+) -> dict[int, tuple[str, str]]:
+    """The documents deleted in the events after ``after`` up to ``newest``: id -> (name, who).
+
+    Read apart from the watched tables: a deletion comes after all its codings' events, past
+    the LIMIT of a large document's, and a screen showing it must learn of it all the same."""
+    found = session.execute(
+        select(Event.id, Event.before, Coder.name)
+        .join(Action, Action.id == Event.action_id)
+        .outerjoin(Coder, Coder.id == Action.coder_id)
+        .where(
+            Event.id > after,
+            Event.id <= newest,
+            Event.table_name == DOCUMENTS,
+            Event.op == "delete",
+        )
+    ).all()
+    return {
+        int(before["id"]): (str(before.get("name") or ""), who or "someone")
+        for event_id, before, who in found
+        if event_id not in seen and before
+    }
 
 
 def _coding_change(

@@ -39,10 +39,10 @@ class OthersCodingError(QualcopeError):
 def others_codings_policy(project: Project) -> str:
     """``ask`` (a change to another coder's coding is confirmed first) or ``protect``."""
     with project.read() as session:
-        return _policy(session)
+        return policy_in(session)
 
 
-def _policy(session: Session) -> str:
+def policy_in(session: Session) -> str:
     row = session.get(ProjectInfo, OTHERS_KEY)
     return PROTECT if row is not None and row.value == PROTECT else ASK
 
@@ -75,7 +75,7 @@ def check_change(
         return
     coder = session.get(Coder, coding.coder_id)
     name = coder.name if coder is not None else "another coder"
-    if _policy(session) == PROTECT:
+    if policy_in(session) == PROTECT:
         raise OthersCodingError(
             f"{name}'s coding cannot be changed: this project protects other coders' codings "
             "(qualcope others-codings ask allows it after a confirmation)",

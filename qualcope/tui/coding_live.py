@@ -68,6 +68,8 @@ class CodingLive(Base):
 
         def read() -> tuple[live.LiveChanges, Fresh]:
             changes = live.changes_since(project, after, doc.id, ignore_actions=own, seen=seen)
+            if doc.id in changes.deleted_documents:
+                return changes, []  # nothing left to read
             spans = [span for change in changes.codings for span in change.spans]
             if changes.truncated:
                 spans = [(0, length)]
@@ -93,6 +95,9 @@ class CodingLive(Base):
     def _show_live(
         self, doc: OpenDocument, generation: int, changes: live.LiveChanges, fresh: Fresh
     ) -> None:
+        if doc.id in changes.deleted_documents:
+            self._leave_deleted(*changes.deleted_documents[doc.id])
+            return
         doc.live_after = changes.last_event_id
         doc.live_seen = changes.seen
         self.qapp.own_actions.update(changes.own_actions)
@@ -112,6 +117,16 @@ class CodingLive(Base):
         if changes.codebook_changed:
             self.qapp.reload_codes()
         self._tell(changes)
+
+    def _leave_deleted(self, name: str, who: str) -> None:
+        """The open document was deleted (``qualcope document delete``): say so and go back
+        to the documents, closing what is open over this screen (a picker, a memo)."""
+        self.notify(
+            f"{who} deleted {name}: back to the documents", title="Live", markup=False, timeout=8
+        )
+        self.doc = None  # nothing of it is saved on the way out (no reading position)
+        while len(self.app.screen_stack) > 1 and self in self.app.screen_stack:
+            self.app.pop_screen()
 
     def _show_live_codings(self, doc: OpenDocument) -> None:
         """Redraw the codings without moving the selection, the scroll or the current one."""

@@ -11,6 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from qualcope.cli import cli
+from qualcope.services import codebook, codings
+from qualcope.services.project import Project
+from tests.conftest import ICVC
 
 ANNA = "Anna: How did it start?\n\nPiet: With a letter.\n\nAnna: And then?\n\nPiet: Nothing at all."
 OTTER = "Interviewer  0:04\nHow?\n\nMaria Jansen  0:15\nWell.\n\nPeter Smit\nI disagree.\n"
@@ -111,10 +114,47 @@ def test_finish_and_unfinish_several_documents(db: Path) -> None:
     assert [row["finished"] for row in listed(db)] == [True, False]
 
 
+def test_delete_says_what_goes_and_deletes_only_when_told_yes(db: Path) -> None:
+    with Project.open(db, "ana") as ana:
+        codebook.import_codebook(ana, codebook.read_codebook_file(ICVC))
+        avoidance = next(node.id for node in codebook.tree(ana) if node.name == "Avoidance")
+        codings.add_coding(ana, 1, 0, 4, avoidance)
+
+    def delete(*args: str, answer: str) -> Result:
+        return CliRunner().invoke(cli, ["--db", str(db), "document", "delete", *args], input=answer)
+
+    words = {row["name"]: row["words"] for row in listed(db)}
+    kept = delete("anna.txt", answer="n\n")
+    assert kept.exit_code == 0 and kept.stdout == "nothing deleted\n"
+    what = f"anna.txt (document 1, {words['anna.txt']} words)"
+    assert f"to delete: {what}: 1 coding (ana 1)\n" in kept.stderr
+    assert "this cannot be undone" in kept.stderr
+    assert [row["name"] for row in listed(db)] == ["anna.txt", "otter.txt"]
+
+    done = delete("anna.txt", answer="y\n")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == f"deleted {what}: 1 coding (ana 1)\n"
+    assert [row["name"] for row in listed(db)] == ["otter.txt"]
+    quiet = delete("2", "--yes", answer="")
+    assert (
+        quiet.stdout == f"deleted otter.txt (document 2, {words['otter.txt']} words): 0 codings\n"
+    )
+    assert quiet.stderr == ""
+
+
+def test_delete_with_no_one_to_answer_is_refused(db: Path) -> None:
+    result = _run("document", "delete", "anna.txt", cwd=db.parent)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == "qualcope: error: anna.txt: not deleted (no answer); add --yes to delete it"
+    assert [row["name"] for row in listed(db)] == ["anna.txt", "otter.txt"]
+
+
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "qualcope", "--db", "study.db", *args],
         capture_output=True,
+        stdin=subprocess.DEVNULL,
         text=True,
         cwd=cwd,
         timeout=120,
@@ -132,6 +172,7 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         (["document", "set", "1", "--interviewer", "A", "--no-interviewers"], "not both"),
         (["documents", "finish", "1", "99"], "no document '99'"),
         (["document", "resegment", "99"], "no document '99'"),
+        (["document", "delete", "99", "--yes"], "no document '99'"),
     ],
 )
 def test_a_user_mistake_is_one_line_and_changes_nothing(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qualcope.domain import CodeNode
 from qualcope.services import codebook, codebook_edit, codings, live
+from qualcope.services.document_delete import delete_document
 from qualcope.services.project import Project
 from tests.tui.transcripts import SMALL_INTERVIEW, store_transcript
 
@@ -80,3 +81,28 @@ def test_too_many_changes_ask_for_a_full_read(icvc_project: Project, monkeypatch
     found = live.changes_since(icvc_project, start, 1, seen=seen)
     assert found.truncated and found.codings == []
     assert start < found.last_event_id < live.latest_event_id(icvc_project)
+
+
+MORE = ("Respondent", False, "And more.")
+
+
+def test_a_deleted_document_is_told_even_past_the_limit(
+    icvc_project: Project,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    store_transcript(icvc_project, SMALL_INTERVIEW, name="a.txt")
+    store_transcript(icvc_project, [*SMALL_INTERVIEW, MORE], name="b.txt")
+    codes = _codes(icvc_project)
+    ana = Project(icvc_project.engine, icvc_project.url, "ana")
+    for offset in range(3):
+        codings.add_coding(ana, 1, offset, offset + 3, codes["Avoidance"].id)
+    start, seen = live.live_start(icvc_project)
+    assert live.changes_since(icvc_project, start, 1, seen=seen).deleted_documents == {}
+
+    delete_document(ana, 1)
+    found = live.changes_since(icvc_project, start, 1, seen=seen)
+    assert found.deleted_documents == {1: ("a.txt", "ana")} and found.any
+    assert [c.describe() for c in found.codings] == ["ana removed Avoidance"] * 3
+    monkeypatch.setattr(live, "LIMIT", 2)  # a large document: its codings' events overflow
+    found = live.changes_since(icvc_project, start, 2, seen=seen)
+    assert found.truncated and found.deleted_documents == {1: ("a.txt", "ana")}

@@ -6,12 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from qualcope.services import codebook_edit, codings
+from qualcope.services.document_delete import delete_document
 from qualcope.services.project import Project
 from qualcope.tui.app import QualcopeApp
 from qualcope.tui.screens.coding import CodingScreen
+from qualcope.tui.screens.documents import DocumentsScreen
 from tests.tui.conftest import drive, press, settle, until
 from tests.tui.test_coding_flows import SIZE, open_document
 from tests.tui.test_ownership_modes import SENTENCE, messages, sentence_span
+from tests.tui.transcripts import SMALL_INTERVIEW, store_transcript
 
 
 def shown(screen: CodingScreen) -> list[tuple[str, str, str]]:
@@ -121,3 +124,31 @@ async def test_two_apps_see_each_others_codings(
             await until(two, lambda: seen(second, theirs, both, "tester added Avoidance"))
             assert not [m for m in messages(second) if m.startswith("ana ")]
             assert not [m for m in messages(first) if m.startswith("tester ")]
+
+
+MORE = ("Respondent", False, "And more.")
+
+
+@drive
+async def test_a_document_deleted_by_another_coder_closes_with_a_message(
+    coding_project: Project, code_id: Callable[[str], int]
+) -> None:
+    span = sentence_span(coding_project, SENTENCE)
+    store_transcript(coding_project, [*SMALL_INTERVIEW, MORE], name="zz.txt")
+    app = QualcopeApp(coding_project)
+    with Project.open(coding_project.url.render_as_string(hide_password=False), "ana") as ana:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_document(pilot)
+            assert screen.doc is not None and screen.doc.view.ref.id == 1
+            codings.add_coding(ana, 1, *span, code_id("Avoidance"))
+            await until(pilot, lambda: "ana added Avoidance" in messages(app))
+            await press(pilot, "M")  # a memo editor open over the screen when it goes
+            assert app.screen is not screen
+            name = screen.doc.view.ref.name if screen.doc is not None else ""
+
+            delete_document(ana, 1, others_confirmed=True)
+            told = f"ana deleted {name}: back to the documents"
+            await until(pilot, lambda: told in messages(app))
+            assert isinstance(app.screen, DocumentsScreen) and screen not in app.screen_stack
+            await settle(pilot)
+            assert [ref.id for ref in app.screen.refs] == [2]

@@ -43,9 +43,11 @@ from qualcope.ingest.separated_labels import separated_labels
 
 _LABEL = rf"""
     [ \t]*
+    (?:(?:[-*+•–]|\d{{1,3}}[.)])[ \t]+)?                 # a list item: "- ", "* ", "1. "
     (?:[\[(]?(?P<ts1>{TIME})[\])]?[ \t]+)?               # [00:01:23] before the label
     (?:
-        \*\*(?P<md>[^*\n]{{1,60}}?)[ \t]*(?::[ \t]*\*\*|\*\*[ \t]*:)   # **Name:** / **Name**:
+        (?P<em>\*\*|__|\*|_)(?P<md>[^*\n]{{1,60}}?)[ \t]*(?::[ \t]*(?P=em)|(?P=em)[ \t]*:)
+                                                      # **Name:** / **Name**: / _Name:_ ...
       | \[(?P<br>[^\]\n]{{1,60}})\](?:[ \t]*:)?                       # [Name] / [Name]:
       | (?P<plain>[^\W\d_][^:\n]{{0,59}}?)[ \t]*(?:[\[(](?P<ts2>{TIME})[\])][ \t]*)?:
         (?=[ \t]|$)                                                   # Name: / Name (01:23):
@@ -54,6 +56,8 @@ _LABEL = rf"""
     [ \t]*
     """
 _LABEL_LINE = re.compile("^" + _LABEL, re.VERBOSE | re.MULTILINE)
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•–]|\d{1,3}[.)])[ \t]+")
+LIST_SHARE = 0.8  # list-item label lines are labels where they are this share of them or more
 # The same after a line break: its search skips to the next "\n" at C speed, where
 # ``_LABEL_LINE.finditer`` tries ``^`` at every character. A match never contains a line
 # break, so these matches (and a ``_LABEL_LINE.match`` at 0) are exactly ``finditer``'s.
@@ -158,6 +162,20 @@ def _label_lines(text: str) -> list[Found]:
     return found
 
 
+def _stray_list_items_left_out(text: str, found: list[Found]) -> list[Found]:
+    """Label lines written as list items (``- Maria: ...``, ``1. Maria: ...``) are labels in a
+    transcript written so, where they are most of its label lines, and wherever their label
+    also starts lines that are not list items. Elsewhere they are a list in someone's turn
+    (``- Budget: too small.``) or in a header (``- Date: 12 March``) and stay its text."""
+    item = [_LIST_ITEM.match(text, f[0]) is not None for f in found]
+    if not any(item) or sum(item) >= LIST_SHARE * len(found):
+        return found
+    plain = {label_key(f[2]) for f, listed in zip(found, item, strict=True) if not listed}
+    return [
+        f for f, listed in zip(found, item, strict=True) if not listed or label_key(f[2]) in plain
+    ]
+
+
 def _caps_lines(text: str) -> list[Found]:
     found: list[Found] = []
     for start, match in line_starts(_CAPS_LINE, text):
@@ -178,7 +196,7 @@ def find_turns(
     ``interviewers`` and ``speakers`` are labels the user named: always speakers (the first
     also the interviewer's); ``hints`` are labels the file's structure shows.
     """
-    found = _label_lines(text)
+    found = _stray_list_items_left_out(text, _label_lines(text))
     if "\n" in text:
         found.extend(_caps_lines(text))
     found.extend(separated_labels(text, len(found)))

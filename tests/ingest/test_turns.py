@@ -400,3 +400,58 @@ def test_paragraphs_opening_with_a_dash_in_a_colon_transcript_stay_in_their_turn
     assert text[layout.turns[1].start : layout.turns[1].end] == (
         "We waited.\nSo - it took a year.\nAnd - nobody came."
     )
+
+
+MARKDOWN_TURNS = [
+    ("Interviewer", True, "How did it start?"),
+    ("Maria Jansen", False, "With a letter."),
+    ("Interviewer", True, "And then?"),
+    ("Maria Jansen", False, "Nothing at all."),
+]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "{}: {}",  # plain, for reference
+        "__{}:__ {}",
+        "__{}__: {}",
+        "*{}:* {}",
+        "*{}*: {}",
+        "_{}:_ {}",
+        "- {}: {}",
+        "* **{}**: {}",
+        "+ **{}:** {}",
+        "• {}: {}",
+        "1. {}: {}",
+        "- [00:01:12] {}: {}",
+    ],
+)
+def test_markdown_emphasis_and_list_items_around_labels(shape: str) -> None:
+    """A transcript kept in Markdown or notes: every label style a writer's emphasis or a
+    list item gives is a label (before, `- Maria: ...` lines were one turn of no one)."""
+    lines = [shape.format(speaker, said) for speaker, _, said in MARKDOWN_TURNS]
+    for separator in ("\n", "\n\n"):
+        text = separator.join(lines)
+        assert spoken(text, detect_turns(text)) == MARKDOWN_TURNS, text
+
+
+def test_a_list_in_someones_turn_stays_in_it() -> None:
+    """List items of key and value inside an answer or a header are no speakers, even when
+    they recur; a list item is a label where a transcript is written so, or by a name that
+    labels other lines too."""
+    answer = (
+        "Interviewer: What went wrong?\n\nRespondent: Two things:\n- Budget: too small.\n"
+        "- Staff: none.\n\nInterviewer: And in the other project?\n\nRespondent: The same:\n"
+        "- Budget: too small.\n- Staff: none.\n\nInterviewer: Thank you."
+    )
+    layout = find_turns(answer)
+    assert [t.speaker for t in layout.turns] == ["Interviewer", "Respondent"] * 2 + ["Interviewer"]
+    assert spoken(answer, layout.turns)[1][2] == "Two things:\n- Budget: too small.\n- Staff: none."
+    talk = "\n\nAnna: How?\n\nPiet: So.\n\nAnna: Then?\n\nPiet: No."
+    header = "# Interview 3\n- Date: 12 March\n- Place: town hall" + talk
+    layout = find_turns(header)
+    assert [t.speaker for t in layout.turns] == ["Anna", "Piet"] * 2
+    assert [header[p.start : p.end] for p in layout.preambles] == [header[: header.index("\n\n")]]
+    mixed = "Anna: Hello.\n\nPiet: Hi.\n\n- Anna: And then?\n\nPiet: Nothing."
+    assert [t.speaker for t in detect_turns(mixed)] == ["Anna", "Piet", "Anna", "Piet"]

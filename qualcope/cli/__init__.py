@@ -72,7 +72,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "document": (
         "qualcope.cli.document_cmds",
-        "Fix one document after import: its facts (`set`) and its turns (`resegment`).",
+        "Fix one document after import: its facts (`set`) and its turns (`resegment`), or "
+        "delete it (`delete`).",
     ),
     "documents": (
         "qualcope.cli.document_cmds",

@@ -138,6 +138,9 @@ def _imported(outcome: FileOutcome) -> None:
     hint = interviewer_hint(str(outcome.document_id), outcome.speakers)
     if hint:
         err_console_print(f"warning: {outcome.path}: {hint}")
+    hint = no_labels_hint(outcome)
+    if hint:
+        err_console_print(f"note: {outcome.path}: {hint}")
     for note in outcome.label_notes:
         err_console_print(f"warning: {outcome.path}, {note}")
     if outcome.left_out:
@@ -176,6 +179,32 @@ def interviewer_hint(document: str, speakers: Sequence[tuple[str, int, bool]]) -
         f"no speaker was taken as the interviewer ({shown}), so every turn counts as a "
         f"respondent's; if one of them is: qualcope document set {shlex.quote(document)} "
         f"--interviewer {shlex.quote(named[0])}"
+    )
+
+
+# Transcript formats whose speakers come from labels or voice tags (not a sheet's column).
+_LABELLED_FORMATS = frozenset({".txt", ".md", ".docx", ".odt", ".rtf", ".vtt", ".srt"})
+_SUBTITLES = frozenset({".vtt", ".srt"})
+
+
+def no_labels_hint(outcome: FileOutcome) -> str | None:
+    """What a transcript in which no speaker was found means, and how to name its speakers:
+    every turn of it counts as a respondent's words, the interviewer's questions too."""
+    if outcome.document_id is None or any(name for name, _, _ in outcome.speakers):
+        return None
+    suffix = Path(outcome.path).suffix.lower()
+    if suffix not in _LABELLED_FORMATS or not outcome.turns:
+        return None
+    document = str(outcome.document_id)
+    fix = (
+        f"qualcope document delete {document}, then import it again with --speaker LABEL"
+        if suffix in _SUBTITLES
+        else f"qualcope document resegment {document} --speaker LABEL"
+    )
+    turns = plural(outcome.turns, "turn")
+    return (
+        f"no speaker label found, so its {turns} without a speaker count as respondents' words; "
+        f"if it names its speakers in a way qualcope does not know: {fix}"
     )
 
 

@@ -214,6 +214,7 @@ def find_turns(
         known = {label for label in {f[2] for f in found} if label_key(label) in accepted}
         known |= set(given)
         found.extend(_known_name_lines(text, known))
+        found.extend(_given_label_lines(text, given))
     labels, rejected = _choose(found, accepted)
     if not labels:
         return TurnLayout(paragraph_turns(text))
@@ -258,6 +259,21 @@ def _known_name_lines(text: str, names: set[str]) -> list[Found]:
     ]
 
 
+def _given_label_lines(text: str, given: Sequence[str]) -> list[Found]:
+    """Lines starting with a label the user named, then a separator qualcope does not take
+    from an unknown label (``Spreker 1 -- Hoe``, ``Maria > Yes``, ``Maria | Yes``) and text:
+    the user's word is enough."""
+    words = sorted({collapse_spaces(n) for n in given if n.strip()}, key=len, reverse=True)
+    if not words:
+        return []
+    alternatives = "|".join(r"[ \t]+".join(map(re.escape, w.split())) for w in words)
+    pattern = rf"[ \t]*(?P<name>{alternatives})[ \t]*(?:[-–—:>|=.)\]]+|\t)[ \t]*(?=\S)"
+    return [
+        (start, m.end(), collapse_spaces(m.group("name")), "given", None)
+        for start, m in line_starts(pattern, text, re.IGNORECASE)
+    ]
+
+
 def _unknown_name_lines(text: str, accepted: set[str], taken: set[int], after: int) -> list[Found]:
     """Name-like lines alone before text, not speakers, after the first turn's label:
     reported in label-line transcripts."""
@@ -284,7 +300,7 @@ def _choose(found: list[Found], accepted: set[str]) -> tuple[list[Found], list[F
     rejected: list[Found] = []
     # At one line start: what the structure shows, then a label line, a tab or a dash label
     # ('Maria<TAB>Yes: we did' is Maria's, not a colon label 'Maria Yes').
-    rank = {"hint": 0, "bare": 1, "tab": 1, "dash": 1}
+    rank = {"hint": 0, "bare": 1, "tab": 1, "dash": 1, "given": 1}
     taken = {label: label_key(label) in accepted for label in {item[2] for item in found}}
     for item in found:
         if not taken[item[2]]:

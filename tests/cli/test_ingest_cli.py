@@ -294,6 +294,39 @@ def test_named_speakers_without_an_interviewer_are_warned_about_with_the_fix(
     assert "warning" not in result.stderr
 
 
+def test_a_transcript_without_a_speaker_label_is_noted_with_the_fix(
+    db: Path, tmp_path: Path
+) -> None:
+    """Labels qualcope does not know (`Spreker 1 -`) leave a transcript of turns of no one,
+    all counted as respondents' words: the import says so and the command it gives fixes it.
+    A subtitle file cannot be resegmented: it is deleted and imported again."""
+    odd = tmp_path / "odd.txt"
+    odd.write_text("Spreker 1 -- Hoe begon het?\n\nSpreker 2 -- Met een brief.\n", "utf-8")
+    result = invoke(db, "import", str(odd), "--lang", "nl")
+    assert result.exit_code == 0, result.stderr
+    note = next(line for line in result.stderr.splitlines() if line.startswith("note:"))
+    assert note.startswith(
+        f"note: {odd}: no speaker label found, so its 2 turns without a speaker count as "
+        "respondents' words; if it names its speakers in a way qualcope does not know: "
+    )
+    command = note.split("does not know: qualcope ")[1]
+    assert command == "document resegment 1 --speaker LABEL"
+    fixed = invoke(
+        db, "document", "resegment", "1", "--speaker", "Spreker 1", "--speaker", "Spreker 2"
+    )
+    assert "speakers after:  Spreker 1 (1 turn), Spreker 2 (1 turn)" in fixed.stdout
+
+    cues = tmp_path / "cues.vtt"
+    cues.write_text("WEBVTT\n\n00:00.000 --> 00:02.000\nHoe begon het?\n", "utf-8")
+    result = invoke(db, "import", str(cues), "--lang", "nl")
+    assert "qualcope document delete 2, then import it again with --speaker LABEL" in (
+        result.stderr
+    )
+    labelled = tmp_path / "labelled.txt"
+    labelled.write_text("Interviewer: Why?\n\nRespondent: Because.\n", "utf-8")
+    assert "note:" not in invoke(db, "import", str(labelled), "--lang", "en").stderr
+
+
 def test_one_of_each_is_counted_in_the_singular(db: Path, tmp_path: Path) -> None:
     one = tmp_path / "one.txt"
     one.write_text("Yes.", encoding="utf-8")

@@ -455,3 +455,18 @@ def test_a_list_in_someones_turn_stays_in_it() -> None:
     assert [header[p.start : p.end] for p in layout.preambles] == [header[: header.index("\n\n")]]
     mixed = "Anna: Hello.\n\nPiet: Hi.\n\n- Anna: And then?\n\nPiet: Nothing."
     assert [t.speaker for t in detect_turns(mixed)] == ["Anna", "Piet", "Anna", "Piet"]
+
+
+@pytest.mark.parametrize("separator", [" -- ", " > ", " | ", "\t", ". ", ") ", " = "])
+def test_a_named_speaker_is_taken_before_any_separator(separator: str) -> None:
+    """`--speaker LABEL` takes the label at a line start whatever separates it from the
+    words, shapes qualcope does not take from an unknown label; a line that only starts with
+    the name, as a sentence does, is not a label."""
+    text = separator.join(["Spreker 1", "Hoe begon het?\n\nSpreker 2"]) + separator
+    text += "Met een brief.\n\nSpreker 1 ging toen naar huis."
+    layout = find_turns(text, speakers=["Spreker 1", "spreker 2"])
+    assert spoken(text, layout.turns) == [
+        ("Spreker 1", False, "Hoe begon het?"),
+        ("Spreker 2", False, "Met een brief.\n\nSpreker 1 ging toen naar huis."),
+    ]
+    assert [t.speaker for t in find_turns(text).turns] == [None, None, None]

@@ -202,7 +202,9 @@ def accepted_labels(candidates: Sequence[Candidate], given: Iterable[str] = ()) 
         uses[key] += count
         if (
             candidate.style in ("hint", "given")
-            or candidate.stamped
+            # A line that ends with a time is a label line (Otter's 'Maria Jansen  0:04') only
+            # when it reads as a name: 'The bus came at 10:30' is someone's words.
+            or (candidate.stamped and (candidate.style != "line" or name_like(candidate.label)))
             or key in given_keys
             or label_key(base_of(candidate.label)) in given_keys
         ):

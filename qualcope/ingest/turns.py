@@ -51,8 +51,12 @@ _LABEL = rf"""
       | \[(?P<br>[^\]\n]{{1,60}})\](?:[ \t]*:)?                       # [Name] / [Name]:
       | (?P<plain>[^\W\d_][^:\n]{{0,59}}?)[ \t]*(?:[\[(](?P<ts2>{TIME})[\])][ \t]*)?:
         (?=[ \t]|$)                                                   # Name: / Name (01:23):
-      | (?P<line>[^\W\d_][^:\n]{{0,59}}?)[ \t]+[\[(]?(?P<ts3>{TIME})[\])]?[ \t]*$  # Otter
+      | (?P<line>[^\W\d_][^:\n]{{0,59}}?)[ \t]+(?:[-–—|·•][ \t]+)?    # Otter: Name  0:04
+        [\[(]?(?P<ts3>{TIME})[\])]?[ \t]*$                            # (or Name - 0:04)
+      | (?(ts1)(?P<tline>[^\W\d_][^:\n]{{0,59}}?)[ \t]*$|(?!))       # 00:00:02 Name
     )
+    (?:[ \t]*[\[(](?P<ts4>{TIME})[\])])?          # a time after it: Maria: (00:02) / [00:02]
+    (?(br)(?:[ \t]+(?P<ts5>{TIME})(?=[ \t]*$))?)   # Zoom's [Maria Jansen] 10:02:13, line end
     [ \t]*
     """
 _LABEL_LINE = re.compile("^" + _LABEL, re.VERBOSE | re.MULTILINE)
@@ -62,10 +66,11 @@ LIST_SHARE = 0.8  # list-item label lines are labels where they are this share o
 # ``_LABEL_LINE.finditer`` tries ``^`` at every character. A match never contains a line
 # break, so these matches (and a ``_LABEL_LINE.match`` at 0) are exactly ``finditer``'s.
 _NEXT_LABEL_LINE = re.compile(r"\n" + _LABEL, re.VERBOSE | re.MULTILINE)
-_STYLE_GROUPS = ("md", "br", "plain", "line")
-_STYLES = {"md": "md", "br": "bracket", "plain": "colon", "line": "line"}
+_STYLE_GROUPS = ("md", "br", "plain", "line", "tline")
+_STYLES = {"md": "md", "br": "bracket", "plain": "colon", "line": "line", "tline": "line"}
 _label_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in _STYLE_GROUPS))
-_stamp_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in ("ts1", "ts2", "ts3")))
+_STAMPS = ("ts1", "ts2", "ts3", "ts4", "ts5")
+_stamp_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in _STAMPS))
 # Film-style label lines: a caps line (``INTERVIEWER``, ``MARIA JANSEN``) and the text on the
 # next line.
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -157,8 +162,8 @@ def _label_lines(text: str) -> list[Found]:
             start, end = match.span()
             if match is not first:
                 start += 1  # the line starts after the "\n"
-            ts1, ts2, ts3 = _stamp_groups(groups)
-            append((start, end, verdict[0], verdict[1], ts1 or ts2 or ts3))
+            stamp = next((t for t in _stamp_groups(groups) if t), None)
+            append((start, end, verdict[0], verdict[1], stamp))
     return found
 
 
@@ -302,9 +307,13 @@ def _choose(found: list[Found], accepted: set[str]) -> tuple[list[Found], list[F
     # ('Maria<TAB>Yes: we did' is Maria's, not a colon label 'Maria Yes').
     rank = {"hint": 0, "bare": 1, "tab": 1, "dash": 1, "given": 1}
     taken = {label: label_key(label) in accepted for label in {item[2] for item in found}}
+    # In a transcript of label lines with times (Otter), any such line not taken is reported,
+    # a name written in lower case ('speaker 3  0:20') too.
+    timed_lines = any(item[3] == "line" and item[4] and taken[item[2]] for item in found)
     for item in found:
         if not taken[item[2]]:
-            if looks_like_a_label(item[2]) and item[3] not in ("caps", "hint"):
+            timed_line = timed_lines and item[3] == "line" and item[4] is not None
+            if (looks_like_a_label(item[2]) or timed_line) and item[3] not in ("caps", "hint"):
                 rejected.append(item)
             continue
         held = by_start.get(item[0])
@@ -437,5 +446,5 @@ def split_label(line: str) -> tuple[str | None, str, str | None]:
     verdict = _judge(match)
     if verdict is None or verdict[1] == "line":
         return None, line, None
-    ts1, ts2, _ = _stamp_groups(match.groups())
-    return verdict[0], line[match.end() :], ts1 or ts2
+    stamp = next((t for t in _stamp_groups(match.groups()) if t), None)
+    return verdict[0], line[match.end() :], stamp

@@ -1,0 +1,68 @@
+"""Labels with times as transcription services write them, and times that are someone's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcope.ingest.turns import find_turns
+
+SAID = ["How did it start?", "With a letter.", "And then?", "Nothing at all."]
+WHO = ["Maria Jansen", "Piet de Vries"] * 2
+TIMES = ["00:02", "00:08", "00:15", "00:21"]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "[{who}] 10:{time}\n",  # Zoom: a bracket tag, then the time, then the words below
+        "{who}: ({time})\n",  # Rev
+        "{who}: [{time}] ",
+        "{who} - {time}\n",  # a name, a dash and the time on its own line
+        "{who} | {time}\n",
+        "{time} {who}\n",  # the time first
+        "[{time}] {who}\n",
+    ],
+)
+def test_service_labels_with_times_keep_the_time_out_of_the_words(label: str) -> None:
+    text = "\n\n".join(
+        label.format(who=who, time=time) + said
+        for who, time, said in zip(WHO, TIMES, SAID, strict=True)
+    )
+    layout = find_turns(text)
+    assert [(t.speaker, text[t.start : t.end]) for t in layout.turns] == list(
+        zip(WHO, SAID, strict=True)
+    ), text
+    starts = [t.meta["start"] for t in layout.turns if t.meta]
+    assert len(starts) == 4 and starts == sorted(starts)
+    assert not layout.preambles and not layout.notes
+
+
+def test_a_line_ending_with_a_time_is_someones_words_not_a_label() -> None:
+    """Before, 'The bus came at 10:30' alone on its line became a speaker 'The bus came at'
+    and the next line its turn: Maria's words were filed under no one she knew, silently."""
+    text = (
+        "Interviewer: When did you meet?\n\nMaria: We met early.\nThe bus came at 10:30\n"
+        "and then we talked.\n\n10:45 we were at the hall\n\nInterviewer: And?\n\n"
+        "Maria: Nothing.\n\nInterviewer: Thanks.\n\nMaria: Bye."
+    )
+    layout = find_turns(text)
+    assert [t.speaker for t in layout.turns] == ["Interviewer", "Maria"] * 3
+    assert text[layout.turns[1].start : layout.turns[1].end] == (
+        "We met early.\nThe bus came at 10:30\nand then we talked.\n\n10:45 we were at the hall"
+    )
+    assert layout.notes == []
+
+
+def test_a_label_line_with_a_time_not_taken_is_reported_in_a_transcript_of_them() -> None:
+    text = (
+        "Maria Jansen  0:04\nHow?\n\nPiet  0:10\nWell.\n\nMaria Jansen  0:15\nAnd?\n\n"
+        "speaker 3  0:20\nNo.\n\nPiet  0:25\nYes."
+    )
+    layout = find_turns(text)
+    assert [t.speaker for t in layout.turns] == ["Maria Jansen", "Piet", "Maria Jansen", "Piet"]
+    assert [str(note) for note in layout.notes] == [
+        "line 10: 'speaker 3' looks like a speaker label but was not taken; its words stay in "
+        "Maria Jansen's turn (add it with --speaker if it is one)"
+    ]
+    named = find_turns(text, speakers=["speaker 3"])
+    assert [t.speaker for t in named.turns][3] == "speaker 3" and not named.notes

@@ -11,7 +11,9 @@ own (``Maria Jansen  0:04``, Otter), film-style caps lines (``INTERVIEWER``), jo
 A text is a labelled transcript when it has a *sure* label: a role word (interviewer,
 respondent, ...), a label used at least twice, one with a timestamp, or one its file's
 structure shows (a bold run, a table cell). Then any name-like label is a speaker even if it
-speaks once; in other text a lone ``Note:`` stays prose. Joint labels are never the
+speaks once, unless the text writes each of its capitalised words in lower case too (a common
+word: ``Problem:`` in someone's answer is listed, not taken); in other text a lone ``Note:``
+stays prose. Joint labels are never the
 interviewer's.
 """
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from qualcope.ingest.normalise import collapse_spaces
@@ -186,10 +188,18 @@ class Candidate:
     stamped: bool = False
 
 
-def accepted_labels(candidates: Sequence[Candidate], given: Iterable[str] = ()) -> set[str]:
+def accepted_labels(
+    candidates: Sequence[Candidate],
+    given: Iterable[str] = (),
+    lower_case_in_text: Callable[[set[str]], set[str]] | None = None,
+) -> set[str]:
     """The keys of the candidate labels that are speakers (see the module docstring).
 
     ``given`` are labels the user named (``--speaker``, ``--interviewer``): always speakers.
+    ``lower_case_in_text`` tells which of some words the text also writes in lower case: a
+    label taken only for being name-like is left out when each of its capitalised words is
+    such a common word (``Problem:``, ``The Problem:`` in someone's answer), where a name
+    (``Jan:``) is written capitalised everywhere.
     A transcript repeats few labels many times: the work is done once per distinct candidate.
     """
     given_keys = {label_key(name) for name in given}
@@ -219,12 +229,24 @@ def accepted_labels(candidates: Sequence[Candidate], given: Iterable[str] = ()) 
     if not sure:
         return set()
     accepted = set(sure)
-    for candidate in distinct:
-        key = keys[candidate]
-        if key in accepted or candidate.style in ("caps", "bare"):
-            continue
-        if key in NOT_SPEAKERS or first_word(key) in NOT_SPEAKERS:
-            continue
-        if name_like(candidate.label):
-            accepted.add(key)
+    late = [
+        candidate
+        for candidate in distinct
+        if keys[candidate] not in accepted
+        and candidate.style not in ("caps", "bare")
+        and keys[candidate] not in NOT_SPEAKERS
+        and keys[candidate] not in CAPS_NOT_SPEAKERS
+        and first_word(keys[candidate]) not in NOT_SPEAKERS
+        and name_like(candidate.label)
+    ]
+    if late and lower_case_in_text is not None:
+        words = {c: _capitalised_words(c.label) for c in late}
+        common = lower_case_in_text({w.lower() for found in words.values() for w in found})
+        late = [c for c in late if not words[c] or any(w.lower() not in common for w in words[c])]
+    accepted.update(keys[c] for c in late)
     return accepted
+
+
+def _capitalised_words(label: str) -> list[str]:
+    """The words of a label's base written with a capital, letters only ('Jan', 'Problem')."""
+    return [w for w in base_of(label).replace(".", " ").split() if w[:1].isupper() and w.isalpha()]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -167,6 +167,18 @@ def _label_lines(text: str) -> list[Found]:
     return found
 
 
+def _lower_case_words(text: str) -> Callable[[set[str]], set[str]]:
+    """Which of some lower-case words the text holds as words (one pass for all of them)."""
+
+    def found(words: set[str]) -> set[str]:
+        if not words:
+            return set()
+        alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+        return set(re.findall(rf"(?<!\w)(?:{alternatives})(?!\w)", text))
+
+    return found
+
+
 def _stray_list_items_left_out(text: str, found: list[Found]) -> list[Found]:
     """Label lines written as list items (``- Maria: ...``, ``1. Maria: ...``) are labels in a
     transcript written so, where they are most of its label lines, and wherever their label
@@ -212,7 +224,8 @@ def find_turns(
     # Distinct candidates, each at most twice: recurrence (two uses) is all that counts.
     distinct = Counter((f[2], f[3], f[4] is not None) for f in found)
     candidates = [Candidate(*k) for k, n in distinct.items() for _ in range(min(n, 2))]
-    accepted = accepted_labels(candidates, given) | {label_key(name) for name in given}
+    common = _lower_case_words(text)
+    accepted = accepted_labels(candidates, given, common) | {label_key(name) for name in given}
     if not accepted:
         return TurnLayout(paragraph_turns(text))
     if any(f[3] in ("line", "caps") for f in found) or given:

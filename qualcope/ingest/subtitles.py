@@ -83,8 +83,16 @@ def _finish(
 ) -> Transcript:
     if not pieces:
         raise ImportFileError("contains no cues with text", path=path)
+    notes = apply_text_labels(pieces, [*interviewers, *speakers])
+    # Told after the labels are taken: a dialogue line may name its speaker ('- Anna: Hi').
     dialogue = sorted(
-        {line for p in pieces if p.meta.get(_DIALOGUE) and isinstance(line := p.meta["line"], int)}
+        {
+            line
+            for p in pieces
+            if p.meta.get(_DIALOGUE)
+            and p.speaker is None
+            and isinstance(line := p.meta["line"], int)
+        }
     )
     if dialogue:
         warnings.append(
@@ -92,7 +100,6 @@ def _finish(
             f"(dialogue dashes, the first at line {dialogue[0]}): each line is a turn without "
             "a speaker"
         )
-    notes = apply_text_labels(pieces, [*interviewers, *speakers])
     inherit_speakers(pieces)
     done = assemble(pieces, joiner=" ", interviewers=interviewers)
     if not done.text:

@@ -276,6 +276,28 @@ def test_a_cue_of_two_speakers_by_dialogue_dashes_is_a_turn_a_line(make_file: Ma
     )
 
 
+def test_dialogue_lines_that_name_their_speakers_are_theirs(make_file: MakeFile) -> None:
+    """'- Respondent: Nobody came.' names its speaker: a turn of that speaker, and the
+    warning about dialogue lines without a speaker counts only those left without one."""
+    srt = DIALOGUE_SRT.replace("- Nobody came.", "- Respondent: Nobody came.")
+    transcript = read_transcript(make_file(srt, "d.srt"))
+    assert turns_of(transcript) == [
+        ("Interviewer", True, "Did anyone come?"),
+        ("Respondent", False, "Nobody came."),
+        (None, False, "- Really nobody?"),
+        ("Interviewer", True, "So?"),
+    ]
+    assert transcript.warnings == (
+        "1 cue of several speakers (dialogue dashes, the first at line 5): each line is a "
+        "turn without a speaker",
+    )
+    named = srt.replace("- Really nobody?", "- Interviewer: Really nobody?")
+    transcript = read_transcript(make_file(named, "e.srt"))
+    # The interviewer's two cues in a row are one turn, as any cues of one speaker.
+    assert [t[0] for t in turns_of(transcript)] == ["Interviewer", "Respondent", "Interviewer"]
+    assert transcript.warnings == ()
+
+
 def test_rtf(make_file: MakeFile) -> None:
     rtf = (
         r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}"

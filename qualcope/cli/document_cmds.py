@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +24,9 @@ from qualcope.db.sqlite_file import sqlite_file_of
 from qualcope.domain import DocumentRef
 from qualcope.errors import QualcopeError
 from qualcope.wording import plural
+
+if TYPE_CHECKING:
+    from qualcope.services.document_delete import DocumentRemoval
 
 DOCUMENT_COLUMNS = (
     "id",
@@ -76,6 +80,8 @@ def documents(
     refs, keys, attributes = _listing(ctx, case, role, with_attributes)
     if not refs:
         err_console_print("no documents yet; add some with `qualcope import PATH`")
+        if fmt != "table":  # a script still gets its empty list or header
+            emit_rows([], DOCUMENT_COLUMNS, fmt)
         return
     rows = [
         {
@@ -352,40 +358,48 @@ def resegment(
 Examples:
   qualcope document delete 7                      says what goes, then asks
   qualcope document delete consent_form.docx --yes
+  qualcope document delete 12 13 14               one action: all or none
 """
 )
-@click.argument("doc")
+@click.argument("keys", metavar="DOC...", nargs=-1, required=True)
 @click.option("--yes", is_flag=True, help="Delete without asking (for scripts).")
 @common_options
 @click.pass_context
-def delete(ctx: click.Context, doc: str, yes: bool) -> None:
-    """Delete a document with its turns, codings, links, memos, suggestions and finished
-    marks (DOC is an id, a name or a GUID); its participant and case stay.
+def delete(ctx: click.Context, keys: tuple[str, ...], yes: bool) -> None:
+    """Delete documents with their turns, codings, links, memos, suggestions and finished
+    marks (each DOC is an id, a name or a GUID); their participants and cases stay.
 
-    Says what goes and asks first. Not undoable: import the file again to bring the text
+    Says what goes and asks first. Not undoable: import a file again to bring its text
     back (`qualcope codings export` keeps its codings first).
     """
-    from qualcope.services.document_delete import delete_document, document_removal
+    from qualcope.services.document_delete import delete_documents, document_removal
     from qualcope.services.documents import find_document
 
     with open_project(ctx) as project:
-        document_id = find_document(project, doc)
-        removal = document_removal(project, document_id)
-        what = f"{removal.name} (document {document_id}, {plural(removal.words, 'word')})"
+        ids = list(dict.fromkeys(find_document(project, key) for key in keys))
+        removals = [document_removal(project, document_id) for document_id in ids]
         if not yes:
-            click.echo(f"to delete: {what}: {removal.describe()}", err=True)
+            for removal in removals:
+                click.echo(f"to delete: {_what(removal)}: {removal.describe()}", err=True)
+            them = "it" if len(ids) == 1 else f"these {len(ids)} documents"
             try:
-                agreed = click.confirm("delete it? this cannot be undone", err=True)
+                agreed = click.confirm(f"delete {them}? this cannot be undone", err=True)
             except click.Abort:
                 click.echo(err=True)  # end the prompt's line
+                names = ", ".join(removal.name for removal in removals)
                 raise QualcopeError(
-                    f"{removal.name}: not deleted (no answer); add --yes to delete it"
+                    f"{names}: not deleted (no answer); add --yes to delete without asking"
                 ) from None
             if not agreed:
                 click.echo("nothing deleted")
                 return
-        done = delete_document(project, document_id, others_confirmed=True)
-    click.echo(f"deleted {what}: {done.describe()}")
+        done = delete_documents(project, ids, others_confirmed=True)
+    for removal in done:
+        click.echo(f"deleted {_what(removal)}: {removal.describe()}")
+
+
+def _what(removal: DocumentRemoval) -> str:
+    return f"{removal.name} (document {removal.document_id}, {plural(removal.words, 'word')})"
 
 
 def _count(what: str, before: int, after: int) -> str:

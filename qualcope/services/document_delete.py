@@ -17,6 +17,7 @@ codings go, and the log says what the action did.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -95,18 +96,39 @@ def delete_document(
 
     Another coder's codings or memos go only with ``others_confirmed``, and never when the
     project protects other coders' codings (``OthersCodingError``)."""
+    return delete_documents(project, [document_id], others_confirmed=others_confirmed)[0]
+
+
+def delete_documents(
+    project: Project, document_ids: Sequence[int], *, others_confirmed: bool = False
+) -> list[DocumentRemoval]:
+    """Delete documents as ``delete_document`` does, all in one action (all or none)."""
+    ids = list(dict.fromkeys(document_ids))
     with project.read() as session:
-        name = session.scalar(select(Document.name).where(Document.id == document_id))
-    if name is None:
-        raise NotFoundError(f"no document {document_id} (see `qualcope documents`)")
+        names = dict(
+            session.execute(select(Document.id, Document.name).where(Document.id.in_(ids))).all()
+        )
+    missing = [i for i in ids if i not in names]
+    if missing:
+        raise NotFoundError(f"no document {missing[0]} (see `qualcope documents`)")
+    label = (
+        f"document: delete {names[ids[0]]}"
+        if len(ids) == 1
+        else (
+            f"documents: delete {len(ids)} ({', '.join(names[i] for i in ids[:3])}"
+            f"{', ...' if len(ids) > 3 else ''})"
+        )
+    )
 
-    def action(session: Session) -> DocumentRemoval:
-        removal = _removal(session, document_id)
-        _check_others(session, project, removal, document_id, others_confirmed)
-        _delete_rows(session, document_id)
-        return removal
+    def action(session: Session) -> list[DocumentRemoval]:
+        removals = [_removal(session, document_id) for document_id in ids]
+        for removal in removals:
+            _check_others(session, project, removal, removal.document_id, others_confirmed)
+        for document_id in ids:
+            _delete_rows(session, document_id)
+        return removals
 
-    return project.run_write(f"document: delete {name}", action, undoable=False)
+    return project.run_write(label, action, undoable=False)
 
 
 def _removal(session: Session, document_id: int) -> DocumentRemoval:

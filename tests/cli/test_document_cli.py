@@ -142,11 +142,40 @@ def test_delete_says_what_goes_and_deletes_only_when_told_yes(db: Path) -> None:
     assert quiet.stderr == ""
 
 
+def test_several_documents_are_deleted_in_one_action_or_none(db: Path) -> None:
+    with Project.open(db, "ana") as ana:
+        codebook.import_codebook(ana, codebook.read_codebook_file(ICVC))
+        avoidance = next(node.id for node in codebook.tree(ana) if node.name == "Avoidance")
+        codings.add_coding(ana, 2, 0, 4, avoidance)
+    asked = CliRunner().invoke(
+        cli, ["--db", str(db), "document", "delete", "1", "otter.txt", "1"], input="n\n"
+    )
+    assert asked.stderr.count("to delete: ") == 2  # one line each, a DOC given twice once
+    assert "delete these 2 documents? this cannot be undone" in asked.stderr
+    # tester may not remove ana's codings without confirming: refused, and neither goes.
+    from qualcope.services.document_delete import delete_documents
+    from qualcope.services.ownership import OthersCodingError
+
+    with Project.open(db, "tester") as tester:
+        with pytest.raises(OthersCodingError):
+            delete_documents(tester, [1, 2])
+    assert [row["name"] for row in listed(db)] == ["anna.txt", "otter.txt"]
+    done = invoke(db, "document", "delete", "1", "otter.txt", "--yes")
+    assert [line.split(" (")[0] for line in done.stdout.splitlines()] == [
+        "deleted anna.txt",
+        "deleted otter.txt",
+    ]
+    assert listed(db) == []  # a script gets its empty list, not nothing
+    assert invoke(db, "documents", "--format", "csv").stdout.startswith("id,name,case,")
+
+
 def test_delete_with_no_one_to_answer_is_refused(db: Path) -> None:
     result = _run("document", "delete", "anna.txt", cwd=db.parent)
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
-    assert last == "qualcope: error: anna.txt: not deleted (no answer); add --yes to delete it"
+    assert last == (
+        "qualcope: error: anna.txt: not deleted (no answer); add --yes to delete without asking"
+    )
     assert [row["name"] for row in listed(db)] == ["anna.txt", "otter.txt"]
 
 

@@ -35,14 +35,17 @@ INTERVIEWER_KEYS = frozenset(
     "enquêteur enquêtrice enquêteuse intervieweur intervieweuse chercheur chercheuse "
     "animateur animatrice befrager befragerin moderatorin entrevistador entrevistadora "
     "investigador investigadora moderador moderadora intervistatore intervistatrice "
-    "ricercatore ricercatrice moderatore moderatrice pesquisador pesquisadora".split()
+    "ricercatore ricercatrice moderatore moderatrice pesquisador pesquisadora "
+    # abbreviations, with or without their dot ('Int.:', 'Intv:'); German 'IV' (and 'IP' for
+    # the Interviewpartner, a respondent)
+    "intv interv iv".split()
 )
 RESPONDENT_KEYS = frozenset(
     "respondent respondents r a answer interviewee interviewees participant participants "
     "geïnterviewde antwoord deelnemer p "
     "répondant répondante enquêté enquêtée interviewé interviewée participante b befragte "
     "befragter teilnehmer teilnehmerin entrevistado entrevistada intervistato intervistata "
-    "partecipante respondente".split()
+    "partecipante respondente resp ip".split()
 )
 # First words of labels several people share: a group speaks, never the interviewer.
 GROUP_WORDS = frozenset(
@@ -124,10 +127,11 @@ def role_word(label: str) -> str:
     ''. A role word starts the label and is followed only by numbers, a name or a qualifier:
     'I don't know what' and 'Interviewer asked me' are prose, not roles."""
     base = label_key(base_of(label))
-    word = first_word(base)
+    written = first_word(base)
+    word = written.rstrip(".") if len(written) > 2 else written  # 'Int.', 'Resp.'; 'I.' no
     if word not in INTERVIEWER_KEYS and word not in RESPONDENT_KEYS and word not in GROUP_WORDS:
         return ""
-    rest = base_of(label)[len(word) :].split()
+    rest = base_of(label)[len(written) :].split()
     if len(word) == 1:  # I, R, Q, A, P: alone or numbered ("P1", "R 2")
         return word if all(part.strip("#").isdigit() for part in rest) else ""
     if len(rest) > 2:

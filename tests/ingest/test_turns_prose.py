@@ -40,3 +40,14 @@ def test_a_name_that_speaks_once_is_still_a_speaker(name: str) -> None:
         "Maria",
     ]
     assert layout.notes == []
+
+
+@pytest.mark.parametrize(
+    "interviewer, respondent",
+    [("Int.", "Resp."), ("Int", "Resp"), ("Intv.", "Maria"), ("IV", "IP"), ("Interv.", "B")],
+)
+def test_abbreviated_role_words(interviewer: str, respondent: str) -> None:
+    """'Int.:' was a speaker like any other: the interviewer's questions counted as answers."""
+    text = f"{interviewer}: How?\n\n{respondent}: So.\n\n{interviewer}: Then?\n\n{respondent}: No."
+    marks = [(t.speaker, t.is_interviewer) for t in find_turns(text).turns]
+    assert marks == [(interviewer, True), (respondent, False)] * 2

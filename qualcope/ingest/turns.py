@@ -60,6 +60,11 @@ _LABEL = rf"""
     [ \t]*
     """
 _LABEL_LINE = re.compile("^" + _LABEL, re.VERBOSE | re.MULTILINE)
+_CUE_TIME = r"\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
+_CUE_LABEL = (
+    rf"[ \t]*(?P<cue>{_CUE_TIME})[ \t]*-->[ \t]*{_CUE_TIME}[ \t]*\n"
+    r"[ \t]*(?P<name>[^\W\d_][^:\n]{0,59}?)[ \t]*\n(?=[ \t]*\S)"
+)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•–]|\d{1,3}[.)])[ \t]+")
 LIST_SHARE = 0.8  # list-item label lines are labels where they are this share of them or more
 # The same after a line break: its search skips to the next "\n" at C speed, where
@@ -193,6 +198,18 @@ def _stray_list_items_left_out(text: str, found: list[Found]) -> list[Found]:
     ]
 
 
+def _cue_label_lines(text: str) -> list[Found]:
+    """Teams' transcripts of 2020-2021 as Word or text: a cue's times (``0:0:5.120 -->
+    0:0:9.0``), the speaker's name on the next line, the words below; the times and the
+    name are the label (a label line with a time)."""
+    found: list[Found] = []
+    for start, match in line_starts(_CUE_LABEL, text):
+        label = collapse_spaces(match.group("name"))
+        if plausible(label):
+            found.append((start, match.end(), label, "line", match.group("cue")))
+    return found
+
+
 def _caps_lines(text: str) -> list[Found]:
     found: list[Found] = []
     for start, match in line_starts(_CAPS_LINE, text):
@@ -216,6 +233,8 @@ def find_turns(
     found = _stray_list_items_left_out(text, _label_lines(text))
     if "\n" in text:
         found.extend(_caps_lines(text))
+    if "-->" in text:
+        found.extend(_cue_label_lines(text))
     found.extend(separated_labels(text, len(found)))
     for hint in hints:
         stamp = str(hint.timestamp) if hint.timestamp is not None else None

@@ -66,3 +66,19 @@ def test_a_label_line_with_a_time_not_taken_is_reported_in_a_transcript_of_them(
     ]
     named = find_turns(text, speakers=["speaker 3"])
     assert [t.speaker for t in named.turns][3] == "speaker 3" and not named.notes
+
+
+def test_teams_transcripts_of_cues_with_the_name_below_the_times() -> None:
+    """Teams wrote its 2020-2021 transcripts so (as Word or text): before, every turn was a
+    turn of no one, the times counted as words."""
+    cues = ["0:0:0.0 --> 0:0:5.120", "0:0:5.120 --> 0:0:9.0", "0:0:9.0 --> 0:0:12.0"]
+    cues.append("0:0:12.0 --> 0:0:15.0")
+    text = "Transcript\n\n" + "\n\n".join(
+        f"{cue}\n{who}\n{said}" for cue, who, said in zip(cues, WHO, SAID, strict=True)
+    )
+    layout = find_turns(text)
+    assert [(t.speaker, text[t.start : t.end]) for t in layout.turns] == list(
+        zip(WHO, SAID, strict=True)
+    )
+    assert [t.meta["start"] for t in layout.turns if t.meta] == [0.0, 5.12, 9.0, 12.0]
+    assert [text[p.start : p.end] for p in layout.preambles] == ["Transcript"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from qualcope.domain import SegmentSpec
 from qualcope.ingest.base import Piece
+from qualcope.ingest.label_lines import split_label
 from qualcope.ingest.labels import (
     CAPS_NOT_SPEAKERS,
     NOT_SPEAKERS,
@@ -25,7 +26,7 @@ from qualcope.ingest.labels import (
 )
 from qualcope.ingest.normalise import collapse_spaces, normalise
 from qualcope.ingest.offsets import OffsetMap
-from qualcope.ingest.turns import LabelNote, seconds, split_label
+from qualcope.ingest.turns import LabelNote, seconds
 
 
 @dataclass(frozen=True)

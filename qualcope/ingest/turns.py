@@ -18,17 +18,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
 
 from qualcope.domain import SegmentSpec
 from qualcope.ingest.base import LabelHint
 from qualcope.ingest.header_lines import header_lines, preamble_interviewers
+from qualcope.ingest.label_lines import (
+    caps_lines,
+    cue_label_lines,
+    given_label_lines,
+    known_name_lines,
+    label_lines,
+    lower_case_words,
+    stray_list_items_left_out,
+)
 from qualcope.ingest.labels import (
     CAPS_NOT_SPEAKERS,
-    NOTE_WORDS,
     Candidate,
     accepted_labels,
     is_interviewer,
@@ -37,52 +43,10 @@ from qualcope.ingest.labels import (
     name_like,
     plausible,
 )
-from qualcope.ingest.line_starts import TIME, Found, line_starts
+from qualcope.ingest.line_starts import Found, line_starts
 from qualcope.ingest.normalise import collapse_spaces
 from qualcope.ingest.separated_labels import separated_labels
 
-_LABEL = rf"""
-    [ \t]*
-    (?:(?:[-*+•–]|\d{{1,3}}[.)])[ \t]+)?                 # a list item: "- ", "* ", "1. "
-    (?:[\[(]?(?P<ts1>{TIME})[\])]?[ \t]+)?               # [00:01:23] before the label
-    (?:
-        (?P<em>\*\*|__|\*|_)(?P<md>[^*\n]{{1,60}}?)[ \t]*(?::[ \t]*(?P=em)|(?P=em)[ \t]*:)
-                                                      # **Name:** / **Name**: / _Name:_ ...
-      | \[(?P<br>[^\]\n]{{1,60}})\](?:[ \t]*:)?                       # [Name] / [Name]:
-      | (?P<plain>[^\W\d_][^:\n]{{0,59}}?)[ \t]*(?:[\[(](?P<ts2>{TIME})[\])][ \t]*)?:
-        (?=[ \t]|$)                                                   # Name: / Name (01:23):
-      | (?P<line>[^\W\d_][^:\n]{{0,59}}?)[ \t]+(?:[-–—|·•][ \t]+)?    # Otter: Name  0:04
-        [\[(]?(?P<ts3>{TIME})[\])]?[ \t]*$                            # (or Name - 0:04)
-      | (?(ts1)(?P<tline>[^\W\d_][^:\n]{{0,59}}?)[ \t]*$|(?!))       # 00:00:02 Name
-    )
-    (?:[ \t]*[\[(](?P<ts4>{TIME})[\])])?          # a time after it: Maria: (00:02) / [00:02]
-    (?(br)(?:[ \t]+(?P<ts5>{TIME})(?=[ \t]*$))?)   # Zoom's [Maria Jansen] 10:02:13, line end
-    [ \t]*
-    """
-_LABEL_LINE = re.compile("^" + _LABEL, re.VERBOSE | re.MULTILINE)
-_CUE_TIME = r"\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
-_CUE_LABEL = (
-    rf"[ \t]*(?P<cue>{_CUE_TIME})[ \t]*-->[ \t]*{_CUE_TIME}[ \t]*\n"
-    r"[ \t]*(?P<name>[^\W\d_][^:\n]{0,59}?)[ \t]*\n(?=[ \t]*\S)"
-)
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•–]|\d{1,3}[.)])[ \t]+")
-LIST_SHARE = 0.8  # list-item label lines are labels where they are this share of them or more
-# The same after a line break: its search skips to the next "\n" at C speed, where
-# ``_LABEL_LINE.finditer`` tries ``^`` at every character. A match never contains a line
-# break, so these matches (and a ``_LABEL_LINE.match`` at 0) are exactly ``finditer``'s.
-_NEXT_LABEL_LINE = re.compile(r"\n" + _LABEL, re.VERBOSE | re.MULTILINE)
-_STYLE_GROUPS = ("md", "br", "plain", "line", "tline")
-_STYLES = {"md": "md", "br": "bracket", "plain": "colon", "line": "line", "tline": "line"}
-_label_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in _STYLE_GROUPS))
-_STAMPS = ("ts1", "ts2", "ts3", "ts4", "ts5")
-_stamp_groups = itemgetter(*(_LABEL_LINE.groupindex[g] - 1 for g in _STAMPS))
-# Film-style label lines: a caps line (``INTERVIEWER``, ``MARIA JANSEN``) and the text on the
-# next line.
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_CAPS_LINE = (
-    rf"[ \t]*(?P<caps>[{_UPPER}][{_UPPER}0-9 .'’\-&/()]{{0,58}}[{_UPPER}0-9.)])[ \t]*\n"
-    r"(?=[ \t]*\S)"
-)
 # A short line of capitalised words alone before text: a label line whose timestamp is
 # missing, in transcripts that use label lines (reported when not a known speaker).
 _NAME_LINE = r"[ \t]*(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-&()]+){0,4})[ \t]*\n(?=[ \t]*\S)"
@@ -96,9 +60,6 @@ _FOOTER = re.compile(
 FOOTER_WINDOW = 1_000  # a footer starts within this many characters of the end
 _PARAGRAPH = re.compile(r"\S(?:.*\S)?(?:\n(?![ \t]*\n).*\S)*", re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-# Label groups -> (label, style) or None, shared by all texts; emptied past MAX_JUDGED.
-_JUDGED: dict[tuple[str | None, ...], tuple[str, str] | None] = {}
-MAX_JUDGED = 10_000
 
 
 @dataclass(frozen=True)
@@ -133,92 +94,6 @@ def seconds(stamp: str) -> float:
     return round(total, 3)
 
 
-def _judge(match: re.Match[str]) -> tuple[str, str] | None:
-    """(label, style) of a label-line match, or None when it cannot be a label."""
-    groups = _label_groups(match.groups())
-    for name, value in zip(_STYLE_GROUPS, groups, strict=True):
-        if value is not None:
-            label = collapse_spaces(value.strip())
-            if not plausible(label):
-                return None
-            if name == "br" and label.split()[0].casefold() in NOTE_WORDS:
-                return None
-            return label, _STYLES[name]
-    return None
-
-
-def _label_lines(text: str) -> list[Found]:
-    """Lines that start with a plausible label, each distinct label text judged once."""
-    found: list[Found] = []
-    append = found.append
-    judged = _JUDGED
-    if len(judged) > MAX_JUDGED:
-        judged.clear()
-    first = _LABEL_LINE.match(text)
-    matches = _NEXT_LABEL_LINE.finditer(text)
-    for match in chain((first,), matches) if first is not None else matches:
-        groups = match.groups()
-        key = _label_groups(groups)
-        try:
-            verdict = judged[key]
-        except KeyError:
-            verdict = judged[key] = _judge(match)
-        if verdict is not None:
-            start, end = match.span()
-            if match is not first:
-                start += 1  # the line starts after the "\n"
-            stamp = next((t for t in _stamp_groups(groups) if t), None)
-            append((start, end, verdict[0], verdict[1], stamp))
-    return found
-
-
-def _lower_case_words(text: str) -> Callable[[set[str]], set[str]]:
-    """Which of some lower-case words the text holds as words (one pass for all of them)."""
-
-    def found(words: set[str]) -> set[str]:
-        if not words:
-            return set()
-        alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-        return set(re.findall(rf"(?<!\w)(?:{alternatives})(?!\w)", text))
-
-    return found
-
-
-def _stray_list_items_left_out(text: str, found: list[Found]) -> list[Found]:
-    """Label lines written as list items (``- Maria: ...``, ``1. Maria: ...``) are labels in a
-    transcript written so, where they are most of its label lines, and wherever their label
-    also starts lines that are not list items. Elsewhere they are a list in someone's turn
-    (``- Budget: too small.``) or in a header (``- Date: 12 March``) and stay its text."""
-    item = [_LIST_ITEM.match(text, f[0]) is not None for f in found]
-    if not any(item) or sum(item) >= LIST_SHARE * len(found):
-        return found
-    plain = {label_key(f[2]) for f, listed in zip(found, item, strict=True) if not listed}
-    return [
-        f for f, listed in zip(found, item, strict=True) if not listed or label_key(f[2]) in plain
-    ]
-
-
-def _cue_label_lines(text: str) -> list[Found]:
-    """Teams' transcripts of 2020-2021 as Word or text: a cue's times (``0:0:5.120 -->
-    0:0:9.0``), the speaker's name on the next line, the words below; the times and the
-    name are the label (a label line with a time)."""
-    found: list[Found] = []
-    for start, match in line_starts(_CUE_LABEL, text):
-        label = collapse_spaces(match.group("name"))
-        if plausible(label):
-            found.append((start, match.end(), label, "line", match.group("cue")))
-    return found
-
-
-def _caps_lines(text: str) -> list[Found]:
-    found: list[Found] = []
-    for start, match in line_starts(_CAPS_LINE, text):
-        label = collapse_spaces(match.group("caps"))
-        if label.isupper() and plausible(label) and label.casefold() not in CAPS_NOT_SPEAKERS:
-            found.append((start, match.end(), label, "caps", None))
-    return found
-
-
 def find_turns(
     text: str,
     interviewers: Sequence[str] = (),
@@ -230,11 +105,11 @@ def find_turns(
     ``interviewers`` and ``speakers`` are labels the user named: always speakers (the first
     also the interviewer's); ``hints`` are labels the file's structure shows.
     """
-    found = _stray_list_items_left_out(text, _label_lines(text))
+    found = stray_list_items_left_out(text, label_lines(text))
     if "\n" in text:
-        found.extend(_caps_lines(text))
+        found.extend(caps_lines(text))
     if "-->" in text:
-        found.extend(_cue_label_lines(text))
+        found.extend(cue_label_lines(text))
     found.extend(separated_labels(text, len(found)))
     for hint in hints:
         stamp = str(hint.timestamp) if hint.timestamp is not None else None
@@ -243,15 +118,15 @@ def find_turns(
     # Distinct candidates, each at most twice: recurrence (two uses) is all that counts.
     distinct = Counter((f[2], f[3], f[4] is not None) for f in found)
     candidates = [Candidate(*k) for k, n in distinct.items() for _ in range(min(n, 2))]
-    common = _lower_case_words(text)
+    common = lower_case_words(text)
     accepted = accepted_labels(candidates, given, common) | {label_key(name) for name in given}
     if not accepted:
         return TurnLayout(paragraph_turns(text))
     if any(f[3] in ("line", "caps") for f in found) or given:
         known = {label for label in {f[2] for f in found} if label_key(label) in accepted}
         known |= set(given)
-        found.extend(_known_name_lines(text, known))
-        found.extend(_given_label_lines(text, given))
+        found.extend(known_name_lines(text, known))
+        found.extend(given_label_lines(text, given))
     labels, rejected = _choose(found, accepted)
     if not labels:
         return TurnLayout(paragraph_turns(text))
@@ -280,35 +155,6 @@ def detect_turns(
 ) -> list[SegmentSpec]:
     """The speaker turns of a canonical text (``find_turns`` without preambles and notes)."""
     return find_turns(text, interviewers, speakers, hints).turns
-
-
-def _known_name_lines(text: str, names: set[str]) -> list[Found]:
-    """Lines holding nothing but a known speaker's label (Otter's label line without its
-    timestamp), followed by text."""
-    words = sorted({collapse_spaces(n) for n in names if n.strip()}, key=len, reverse=True)
-    if not words:
-        return []
-    alternatives = "|".join(r"[ \t]+".join(map(re.escape, w.split())) for w in words)
-    pattern = rf"[ \t]*(?P<name>{alternatives})[ \t]*\n(?=[ \t]*\S)"
-    return [
-        (start, m.end(), collapse_spaces(m.group("name")), "bare", None)
-        for start, m in line_starts(pattern, text, re.IGNORECASE)
-    ]
-
-
-def _given_label_lines(text: str, given: Sequence[str]) -> list[Found]:
-    """Lines starting with a label the user named, then a separator qualcope does not take
-    from an unknown label (``Spreker 1 -- Hoe``, ``Maria > Yes``, ``Maria | Yes``) and text:
-    the user's word is enough."""
-    words = sorted({collapse_spaces(n) for n in given if n.strip()}, key=len, reverse=True)
-    if not words:
-        return []
-    alternatives = "|".join(r"[ \t]+".join(map(re.escape, w.split())) for w in words)
-    pattern = rf"[ \t]*(?P<name>{alternatives})[ \t]*(?:[-–—:>|=.)\]]+|\t)[ \t]*(?=\S)"
-    return [
-        (start, m.end(), collapse_spaces(m.group("name")), "given", None)
-        for start, m in line_starts(pattern, text, re.IGNORECASE)
-    ]
 
 
 def _unknown_name_lines(text: str, accepted: set[str], taken: set[int], after: int) -> list[Found]:
@@ -465,18 +311,3 @@ def paragraph_turns(text: str) -> list[SegmentSpec]:
         SegmentSpec("turn", m.start(), m.end(), turn_index=i)
         for i, m in enumerate(_PARAGRAPH.finditer(text))
     ]
-
-
-def split_label(line: str) -> tuple[str | None, str, str | None]:
-    """(speaker, rest, timestamp) of one line such as 'Ana: Hello'; (None, line, None) if none.
-
-    Used on subtitle cues, where the recurrence rule is applied by the caller.
-    """
-    match = _LABEL_LINE.match(line)
-    if match is None:
-        return None, line, None
-    verdict = _judge(match)
-    if verdict is None or verdict[1] == "line":
-        return None, line, None
-    stamp = next((t for t in _stamp_groups(match.groups()) if t), None)
-    return verdict[0], line[match.end() :], stamp

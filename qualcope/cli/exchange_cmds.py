@@ -86,6 +86,14 @@ def _summarise(path: Path, target: str, snapshot: ExchangeProject, report: Excha
         hint = interviewer_hint(name, speakers)
         if hint:
             err_console_print(f"warning: {name}: {hint}")
+    unlabelled = [name for name, speakers in report.speakers if not any(s for s, _, _ in speakers)]
+    if unlabelled:
+        shown = ", ".join(unlabelled[:3]) + (", ..." if len(unlabelled) > 3 else "")
+        err_console_print(
+            f"note: {plural(len(unlabelled), 'source')} with no speaker label ({shown}): their "
+            "turns count as respondents' words; to name their speakers: qualcope document "
+            "resegment DOC --speaker LABEL"
+        )
     for note in report.notes:
         err_console_print(f"note: {note}")
 

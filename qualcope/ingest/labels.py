@@ -252,5 +252,9 @@ def accepted_labels(
 
 
 def _capitalised_words(label: str) -> list[str]:
-    """The words of a label's base written with a capital, letters only ('Jan', 'Problem')."""
-    return [w for w in base_of(label).replace(".", " ").split() if w[:1].isupper() and w.isalpha()]
+    """The words of a label's base written with a capital, letters only ('Jan', 'Problem');
+    none for a numbered label ('Committee 1', 'P2'): a number marks a label, not prose."""
+    words = base_of(label).replace(".", " ").split()
+    if any(ch.isdigit() for word in words for ch in word):
+        return []
+    return [w for w in words if w[:1].isupper() and w.isalpha()]

@@ -28,9 +28,11 @@ def test_a_common_word_before_a_colon_is_not_a_speaker_who_speaks_once(line: str
     assert [t.speaker for t in find_turns(text, speakers=[label]).turns][2] == label
 
 
-@pytest.mark.parametrize("name", ["Jan", "Dr. A. van den Berg", "Anne Marie Van der Berg"])
+@pytest.mark.parametrize(
+    "name", ["Jan", "Dr. A. van den Berg", "Anne Marie Van der Berg", "Committee 1"]
+)
 def test_a_name_that_speaks_once_is_still_a_speaker(name: str) -> None:
-    text = ANSWER.format(line="big.") + f"{name}: I disagree.\n\n" + END
+    text = ANSWER.format(line="big, for the committee.") + f"{name}: I disagree.\n\n" + END
     layout = find_turns(text)
     assert [t.speaker for t in layout.turns] == [
         "Interviewer",

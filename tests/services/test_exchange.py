@@ -412,6 +412,29 @@ def test_what_the_import_changed_in_a_text_and_labels_not_taken_are_said(tmp_pat
         assert [snippet for _, snippet in project_rows(project)] == ["Caf\u00e9 food"]
 
 
+def test_sources_with_no_speaker_label_are_noted_once_with_the_fix(tmp_path: Path) -> None:
+    """Another tool's sources are often texts without labels: their turns are nobody's and
+    count as respondents' words, which the import says in one line for all of them."""
+    from click.testing import CliRunner
+
+    from qualcope.cli import cli
+
+    path = _one_source_qdpx(tmp_path / "notes.qdpx", "Field notes.\n\nMore food.\n", "food")
+    done = CliRunner().invoke(
+        cli, ["import", "project", str(path), "--into", str(tmp_path / "notes.db")]
+    )
+    assert done.exit_code == 0, done.stderr
+    assert (
+        "note: 1 source with no speaker label (s.txt): their turns count as respondents' "
+        "words; to name their speakers: qualcope document resegment DOC --speaker LABEL"
+    ) in done.stderr
+    labelled = _one_source_qdpx(tmp_path / "l.qdpx", "Interviewer: Why?\n\nR: Food.\n", "Food")
+    done = CliRunner().invoke(
+        cli, ["import", "project", str(labelled), "--into", str(tmp_path / "l.db")]
+    )
+    assert done.exit_code == 0 and "no speaker label" not in done.stderr
+
+
 def test_a_text_as_stored_is_imported_without_a_word_about_changes(tmp_path: Path) -> None:
     path = _one_source_qdpx(tmp_path / "plain.qdpx", "Interviewer: Why?\n\nR: Food.\n", "Food")
     _, report = exchange.import_into_new(tmp_path / "plain.db", path, "tester")

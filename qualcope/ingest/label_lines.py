@@ -12,7 +12,7 @@ is ``labels.accepted_labels``'s business, and ``turns.find_turns`` makes the tur
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from operator import itemgetter
 
@@ -160,28 +160,25 @@ def caps_lines(text: str) -> list[Found]:
 def known_name_lines(text: str, names: set[str]) -> list[Found]:
     """Lines holding nothing but a known speaker's label (Otter's label line without its
     timestamp), followed by text."""
-    words = sorted({collapse_spaces(n) for n in names if n.strip()}, key=len, reverse=True)
-    if not words:
-        return []
-    alternatives = "|".join(r"[ \t]+".join(map(re.escape, w.split())) for w in words)
-    pattern = rf"[ \t]*(?P<name>{alternatives})[ \t]*\n(?=[ \t]*\S)"
-    return [
-        (start, m.end(), collapse_spaces(m.group("name")), "bare", None)
-        for start, m in line_starts(pattern, text, re.IGNORECASE)
-    ]
+    return _named_lines(text, names, r"[ \t]*\n(?=[ \t]*\S)", "bare")
 
 
 def given_label_lines(text: str, given: Sequence[str]) -> list[Found]:
     """Lines starting with a label the user named, then a separator qualcope does not take
     from an unknown label (``Spreker 1 -- Hoe``, ``Maria > Yes``, ``Maria | Yes``) and text:
     the user's word is enough."""
-    words = sorted({collapse_spaces(n) for n in given if n.strip()}, key=len, reverse=True)
+    return _named_lines(text, given, r"[ \t]*(?:[-–—:>|=.)\]]+|\t)[ \t]*(?=\S)", "given")
+
+
+def _named_lines(text: str, names: Iterable[str], after: str, style: str) -> list[Found]:
+    """Lines starting with one of ``names`` (any case, any spacing) and then ``after``."""
+    words = sorted({collapse_spaces(n) for n in names if n.strip()}, key=len, reverse=True)
     if not words:
         return []
     alternatives = "|".join(r"[ \t]+".join(map(re.escape, w.split())) for w in words)
-    pattern = rf"[ \t]*(?P<name>{alternatives})[ \t]*(?:[-–—:>|=.)\]]+|\t)[ \t]*(?=\S)"
+    pattern = rf"[ \t]*(?P<name>{alternatives}){after}"
     return [
-        (start, m.end(), collapse_spaces(m.group("name")), "given", None)
+        (start, m.end(), collapse_spaces(m.group("name")), style, None)
         for start, m in line_starts(pattern, text, re.IGNORECASE)
     ]
 

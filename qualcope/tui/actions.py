@@ -178,6 +178,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         short="Not finished",
     ),
     ActionSpec("x", "clear_filters", "Clear the filters", DOCUMENTS),
+    ActionSpec(
+        "D", "delete_document", "Delete the document (says what goes, asks; no undo)", DOCUMENTS
+    ),
     ActionSpec("q", "quit", "Quit", DOCUMENTS, show=True),
     # Coding screen
     ActionSpec("j,down", "next_sentence", "Next sentence", CODING, show=True, short="Sentence"),

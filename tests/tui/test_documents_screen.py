@@ -267,3 +267,31 @@ async def test_a_document_reopens_where_it_was_left_also_after_a_restart(
         reopened = pilot.app.screen
         assert isinstance(reopened, CodingScreen) and reopened.doc is not None
         assert reopened.doc.selection.span == left
+
+
+# ------------------------------------------------------------------ delete
+@drive
+async def test_d_says_what_goes_asks_and_deletes_the_highlighted_document(
+    icvc_project: Project,
+) -> None:
+    names = many_documents(icvc_project, 3)
+    colleague = coded_by_a_colleague(icvc_project)
+    async with QualcopeApp(icvc_project).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert highlighted(pilot.app) == "coded-by-bea.txt"  # the list is sorted by name
+        await press(pilot, "D")
+        await until(pilot, lambda: "Delete coded-by-bea.txt?" in screen_text(pilot.app))
+        shown = " ".join(screen_text(pilot.app).split())
+        assert "2 codings (bea 2)" in shown and "There is no undo" in shown
+        await press(pilot, "escape")  # not deleted
+        await settle(pilot)
+        assert len(screen_of(pilot.app).refs) == 4 and pilot.app.screen is screen_of(pilot.app)
+
+        await press(pilot, "D")
+        await until(pilot, lambda: "Delete coded-by-bea.txt?" in screen_text(pilot.app))
+        await press(pilot, "y")
+        await until(pilot, lambda: len(screen_of(pilot.app).refs) == 3)
+        assert [ref.name for ref in screen_of(pilot.app).refs] == names
+        told = [n.message for n in pilot.app._notifications]
+        assert "deleted coded-by-bea.txt: 2 codings (bea 2)" in told
+    assert colleague not in [ref.id for ref in documents.list_documents(icvc_project)]

@@ -8,7 +8,8 @@ blind coder (``Project.blind``) sees only their own column.
 Filters (case, role, participant, not finished) are passed to
 ``services.documents.list_documents``, which runs in a worker; Esc in a filter goes back to
 the list. Enter opens the highlighted document on the coding screen, Home and End go to the
-first and last document. Columns are fitted to the terminal's width (``fit_columns``): at 80
+first and last document; D deletes the highlighted one after saying what goes with it
+(``services.document_delete``; no undo). Columns are fitted to the terminal's width (``fit_columns``): at 80
 columns Participant, Words and Lang are left out, from 120 every column shows, and long
 values end with "…". Names come from files and are shown as ``Text``.
 """
@@ -28,10 +29,12 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Header, Label, Select
 
 from qualcope.domain import DocumentRef
-from qualcope.services import documents
+from qualcope.services import document_delete, documents
 from qualcope.tui import actions
+from qualcope.tui.widgets.codebook_confirm import CodebookConfirm
 from qualcope.tui.widgets.key_bar import KeyBar
 from qualcope.tui.widgets.transcript import safe_text
+from qualcope.wording import plural
 
 if TYPE_CHECKING:
     from qualcope.tui.app import QualcopeApp
@@ -330,6 +333,44 @@ class DocumentsScreen(Screen[None]):
             for selector in ("#filter-case", "#filter-role", "#filter-participant"):
                 self.query_one(selector, Select).clear()
             self.query_one("#filter-unfinished", Checkbox).value = False
+        self.reload()
+
+    def action_delete_document(self) -> None:
+        """Say what deleting the highlighted document removes, ask, then delete it."""
+        document_id = self._highlighted_id()
+        if document_id is None:
+            return
+        project = self.qapp.project
+        self.qapp.read(
+            lambda: document_delete.document_removal(project, document_id),
+            self._ask_to_delete,
+            group="delete-document",
+        )
+
+    def _ask_to_delete(self, removal: document_delete.DocumentRemoval) -> None:
+        message = Text()
+        message.append(f"Delete {safe_text(removal.name)}?", style="bold")
+        message.append(f"\n{plural(removal.words, 'word')}; {safe_text(removal.describe())}.")
+        message.append(
+            "\nIts participant and case stay. There is no undo: import the file again to "
+            "bring its text back."
+        )
+        project = self.qapp.project
+
+        def answered(choice: str | None) -> None:
+            if choice == "y":
+                self.qapp.write(
+                    lambda: document_delete.delete_document(
+                        project, removal.document_id, others_confirmed=True
+                    ),
+                    self._deleted,
+                )
+
+        self.app.push_screen(CodebookConfirm(message, [("y", "delete it")]), answered)
+
+    def _deleted(self, removal: document_delete.DocumentRemoval) -> None:
+        self.notify(f"deleted {removal.name}: {removal.describe()}", markup=False)
+        self.all_refs = None  # its case, role and participant may leave the filters
         self.reload()
 
     def after_history(self, _summary: object) -> None:

@@ -9,9 +9,9 @@ Filters (case, role, participant, not finished) are passed to
 ``services.documents.list_documents``, which runs in a worker; Esc in a filter goes back to
 the list. Enter opens the highlighted document on the coding screen, Home and End go to the
 first and last document; D deletes the highlighted one after saying what goes with it
-(``services.document_delete``; no undo). Columns are fitted to the terminal's width (``fit_columns``): at 80
-columns Participant, Words and Lang are left out, from 120 every column shows, and long
-values end with "…". Names come from files and are shown as ``Text``.
+(``services.document_delete``; no undo). Columns are fitted to the terminal's width
+(``fit_columns``): at 80 columns Participant, Words and Lang are left out, from 120 every
+column shows, and long values end with "…". Names come from files and are shown as ``Text``.
 """
 
 from __future__ import annotations

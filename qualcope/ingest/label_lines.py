@@ -46,6 +46,7 @@ _CUE_LABEL = (
 )
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•–]|\d{1,3}[.)])[ \t]+")
 LIST_SHARE = 0.8  # list-item label lines are labels where they are this share of them or more
+TIMED_LINE_SHARE = 0.5  # and timed label lines (Otter's) where they are this share or more
 # The same after a line break: its search skips to the next "\n" at C speed, where
 # ``_LABEL_LINE.finditer`` tries ``^`` at every character. A match never contains a line
 # break, so these matches (and a ``_LABEL_LINE.match`` at 0) are exactly ``finditer``'s.
@@ -128,12 +129,25 @@ def stray_list_items_left_out(text: str, found: list[Found]) -> list[Found]:
     also starts lines that are not list items. Elsewhere they are a list in someone's turn
     (``- Budget: too small.``) or in a header (``- Date: 12 March``) and stay its text."""
     item = [_LIST_ITEM.match(text, f[0]) is not None for f in found]
-    if not any(item) or sum(item) >= LIST_SHARE * len(found):
+    return _minority_shape_left_out(found, item, LIST_SHARE)
+
+
+def stray_timed_lines_left_out(found: list[Found]) -> list[Found]:
+    """Label lines made of a name and a time alone (Otter's ``Maria Jansen  0:04``, ``00:00:02
+    Maria``) are labels in a transcript of such lines, and wherever their label also starts
+    other lines. Elsewhere they are someone's words: an agenda in an answer (``09:00 Opening``,
+    ``Coffee Break 10:30``) was a speaker ``Coffee Break``, silently."""
+    timed = [f[3] == "line" and f[4] is not None for f in found]
+    return _minority_shape_left_out(found, timed, TIMED_LINE_SHARE)
+
+
+def _minority_shape_left_out(found: list[Found], shaped: list[bool], share: float) -> list[Found]:
+    """``found`` without the lines of one shape (``shaped``) when they are less than ``share``
+    of them, but for those whose label also starts a line of another shape."""
+    if not any(shaped) or sum(shaped) >= share * len(found):
         return found
-    plain = {label_key(f[2]) for f, listed in zip(found, item, strict=True) if not listed}
-    return [
-        f for f, listed in zip(found, item, strict=True) if not listed or label_key(f[2]) in plain
-    ]
+    other = {label_key(f[2]) for f, odd in zip(found, shaped, strict=True) if not odd}
+    return [f for f, odd in zip(found, shaped, strict=True) if not odd or label_key(f[2]) in other]
 
 
 def cue_label_lines(text: str) -> list[Found]:

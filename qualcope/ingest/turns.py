@@ -32,6 +32,7 @@ from qualcope.ingest.label_lines import (
     label_lines,
     lower_case_words,
     stray_list_items_left_out,
+    stray_timed_lines_left_out,
 )
 from qualcope.ingest.labels import (
     CAPS_NOT_SPEAKERS,
@@ -105,7 +106,7 @@ def find_turns(
     ``interviewers`` and ``speakers`` are labels the user named: always speakers (the first
     also the interviewer's); ``hints`` are labels the file's structure shows.
     """
-    found = stray_list_items_left_out(text, label_lines(text))
+    found = stray_timed_lines_left_out(stray_list_items_left_out(text, label_lines(text)))
     if "\n" in text:
         found.extend(caps_lines(text))
     if "-->" in text:

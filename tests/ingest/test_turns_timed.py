@@ -82,3 +82,21 @@ def test_teams_transcripts_of_cues_with_the_name_below_the_times() -> None:
     )
     assert [t.meta["start"] for t in layout.turns if t.meta] == [0.0, 5.12, 9.0, 12.0]
     assert [text[p.start : p.end] for p in layout.preambles] == ["Transcript"]
+
+
+@pytest.mark.parametrize(
+    "agenda", ["09:00 Opening\n10:30 Coffee Break", "Opening 09:00\nCoffee Break 10:30"]
+)
+def test_an_agenda_in_an_answer_is_not_a_list_of_speakers(agenda: str) -> None:
+    """Lines of a name-like phrase and a time are labels in a transcript of such lines, not
+    among colon labels: 'Coffee Break 10:30' in Maria's answer was a speaker, silently, and
+    the line '09:00 Opening' was in no turn at all."""
+    text = (
+        f"Interviewer: What was the plan?\n\nMaria: The day went so:\n{agenda}\n"
+        "and then we left.\n\nInterviewer: And?\n\nMaria: Nothing."
+    )
+    layout = find_turns(text)
+    assert [t.speaker for t in layout.turns] == ["Interviewer", "Maria"] * 2
+    assert text[layout.turns[1].start : layout.turns[1].end] == (
+        f"The day went so:\n{agenda}\nand then we left."
+    )
